@@ -1,0 +1,75 @@
+package store
+
+import "time"
+
+// Roles a user can have. A user has exactly one.
+const (
+	RoleAdmin     = "admin"
+	RolePhysician = "physician"
+	RoleCaregiver = "caregiver"
+	RolePatient   = "patient"
+)
+
+// Clinic is a tenant: every user, patient, medication and dispenser belongs to one.
+type Clinic struct {
+	ID        int64
+	Name      string
+	TimeZone  string
+	CreatedAt time.Time
+}
+
+// User is anyone who signs in: clinic admin, physician, caregiver or patient.
+type User struct {
+	ID                int64
+	ClinicID          int64
+	Email             string
+	Name              string
+	Role              string
+	PasswordHash      string `json:"-"`
+	Locale            string
+	QuietStart        string // "HH:MM" local, empty for none
+	QuietEnd          string
+	LockScreenPrivate bool // hide drug names on the lock screen
+	FailedLogins      int
+	LockedUntil       *time.Time
+	DisabledAt        *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// Session is one sign-in: a revocable refresh token, stored hashed.
+type Session struct {
+	ID          string
+	UserID      int64
+	RefreshHash string
+	UserAgent   string
+	CreatedAt   time.Time
+	LastUsedAt  time.Time
+	ExpiresAt   time.Time
+	RevokedAt   *time.Time
+}
+
+// Patient is a person taking medication. UserID is set when the patient has a login.
+type Patient struct {
+	ID           int64
+	ClinicID     int64
+	UserID       *int64
+	Name         string
+	BirthDate    string // YYYY-MM-DD
+	TimeZone     string // IANA zone the patient is in now
+	HomeTimeZone string // IANA zone regimens were written for
+	TravelPolicy string // "home" or "local"
+	// EscalationPolicy is JSON describing the escalation ladder; empty means the default.
+	EscalationPolicy string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// PatientAbsence is a period the patient was away or hospitalised; reports exclude it.
+type PatientAbsence struct {
+	ID        int64
+	PatientID int64
+	StartsAt  time.Time
+	EndsAt    time.Time
+	Reason    string
+}
