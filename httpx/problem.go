@@ -1,0 +1,116 @@
+// Package httpx is the HTTP plumbing every handler shares: one error
+// middleware that renders RFC 9457 problem+json, request ids and access logs,
+// body limits, strict JSON decoding, cursor pagination and ETags.
+//
+// Handlers return errors by calling Fail (c.Error + abort); they never write
+// error bodies themselves, so every error looks the same to clients.
+package httpx
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/doseloop/doseloop/apperr"
+	"github.com/gin-gonic/gin"
+)
+
+// ProblemContentType is the media type of every error body.
+const ProblemContentType = "application/problem+json"
+
+var statusOf = map[apperr.Code]int{
+	apperr.Invalid:      http.StatusBadRequest,
+	apperr.NotFound:     http.StatusNotFound,
+	apperr.Conflict:     http.StatusConflict,
+	apperr.Unauthorized: http.StatusUnauthorized,
+	apperr.Forbidden:    http.StatusForbidden,
+	apperr.TooLarge:     http.StatusRequestEntityTooLarge,
+	apperr.RateLimited:  http.StatusTooManyRequests,
+	apperr.Unavailable:  http.StatusServiceUnavailable,
+	apperr.Internal:     http.StatusInternalServerError,
+}
+
+// Status maps an error code to its HTTP status.
+func Status(code apperr.Code) int {
+	if s, ok := statusOf[code]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// Fail records err for the error middleware and stops the handler chain.
+func Fail(c *gin.Context, err error) {
+	_ = c.Error(err)
+	c.Abort()
+}
+
+// Errors renders the last error a handler recorded as problem+json. Internal
+// errors are logged with the request id and shown only as a generic message.
+func Errors() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Next()
+		if len(c.Errors) == 0 || c.Writer.Written() {
+			return
+		}
+		WriteProblem(c, c.Errors.Last().Err)
+	}
+}
+
+// WriteProblem writes err as an RFC 9457 problem document.
+func WriteProblem(c *gin.Context, err error) {
+	var e *apperr.Error
+	if !errors.As(err, &e) {
+		slog.ErrorContext(c.Request.Context(), "internal error", "request_id", RequestID(c),
+			"method", c.Request.Method, "route", c.FullPath(), "err", err)
+		e = apperr.E(apperr.Internal, "something went wrong on our side; it has been logged (request %s)", RequestID(c))
+	}
+	status := Status(e.Code)
+	body := gin.H{
+		"type":   "https://doseloop.dev/problems/" + string(e.Code),
+		"title":  http.StatusText(status),
+		"status": status,
+		"detail": e.Message,
+		"code":   e.Code,
+	}
+	if e.Reason != "" {
+		body["reason"] = e.Reason
+	}
+	if len(e.Fields) > 0 {
+		body["errors"] = e.Fields
+	}
+	for k, v := range e.Extra {
+		body[k] = v
+	}
+	if rid := RequestID(c); rid != "" {
+		body["request_id"] = rid
+	}
+	c.Header("Content-Type", ProblemContentType)
+	c.Header("Cache-Control", "no-store")
+	c.AbortWithStatusJSON(status, body)
+	c.Writer.Header().Set("Content-Type", ProblemContentType)
+}
+
+// NoRoute answers unknown paths with a 404 problem.
+func NoRoute(c *gin.Context) {
+	WriteProblem(c, apperr.E(apperr.NotFound, "no endpoint %s %s", c.Request.Method, c.Request.URL.Path))
+}
+
+// NoMethod answers a known path with the wrong method with a 405 problem.
+func NoMethod(c *gin.Context) {
+	c.Header("Content-Type", ProblemContentType)
+	c.AbortWithStatusJSON(http.StatusMethodNotAllowed, gin.H{
+		"type":   "https://doseloop.dev/problems/method_not_allowed",
+		"title":  http.StatusText(http.StatusMethodNotAllowed),
+		"status": http.StatusMethodNotAllowed,
+		"detail": "method " + c.Request.Method + " is not allowed on " + c.Request.URL.Path,
+		"code":   "method_not_allowed",
+	})
+}
+
+// Recover turns a panic into a logged 500 problem instead of a dropped connection.
+func Recover() gin.HandlerFunc {
+	return gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, rec any) {
+		slog.ErrorContext(c.Request.Context(), "panic", "request_id", RequestID(c), "route", c.FullPath(), "panic", rec)
+		WriteProblem(c, errors.New("panic"))
+	})
+}
