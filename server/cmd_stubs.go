@@ -5,14 +5,19 @@ import (
 	"io"
 )
 
-// cmdSimulate drives a running server with simulated dispensers (dispenser/sim).
-func cmdSimulate(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "doseloop: simulate is not built yet")
-	return 1
+// benches maps "bench NAME" to its implementation (bench_<name>.go).
+var benches = map[string]func(args []string, getenv func(string) string, stdout, stderr io.Writer) int{
+	"ingest":   benchIngest,
+	"schedule": benchSchedule,
+	"notify":   benchNotify,
+	"report":   benchReport,
 }
 
-// cmdBench runs one of the documented benchmarks.
+// cmdBench runs one of the documented benchmarks (see README, Benchmarks).
 func cmdBench(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "doseloop: bench is not built yet")
-	return 1
+	if len(args) == 0 || benches[args[0]] == nil {
+		fmt.Fprintln(stderr, "usage: server bench ingest|schedule|notify|report [flags]")
+		return 2
+	}
+	return benches[args[0]](args[1:], getenv, stdout, stderr)
 }
