@@ -1,0 +1,68 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestConfigErrorsNameEachBadValue checks that start-up refuses bad
+// configuration with one line per bad variable and exit code 2.
+func TestConfigErrorsNameEachBadValue(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{
+		"DOSELOOP_DATABASE_URL":     "mysql://x",
+		"DOSELOOP_TOKEN_SECRET":     "short",
+		"DOSELOOP_ACCESS_TTL":       "soon",
+		"DOSELOOP_LOG_LEVEL":        "loud",
+		"DOSELOOP_SCHEDULER":        "maybe",
+		"DOSELOOP_WEBHOOK_URL":      "ftp://gw",
+		"DOSELOOP_ADMIN_UNUSED":     "ignored",
+		"DOSELOOP_SHUTDOWN_TIMEOUT": "1ms",
+	}
+	var out, errb bytes.Buffer
+	code := run([]string{"serve"}, func(k string) string { return env[k] }, &out, &errb)
+	if code != 2 {
+		t.Fatalf("exit code %d, want 2", code)
+	}
+	lines := strings.Split(strings.TrimSpace(errb.String()), "\n")
+	for _, name := range []string{"DATABASE_URL", "TOKEN_SECRET", "ACCESS_TTL", "LOG_LEVEL", "SCHEDULER", "WEBHOOK_URL", "WEBHOOK_SECRET", "SHUTDOWN_TIMEOUT"} {
+		n := 0
+		for _, l := range lines {
+			if strings.HasPrefix(l, "config error: DOSELOOP_"+name+":") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("want exactly one line about DOSELOOP_%s, got %d in:\n%s", name, n, errb.String())
+		}
+	}
+}
+
+func TestConfigSecretFromFile(t *testing.T) {
+	t.Parallel()
+	f := filepath.Join(t.TempDir(), "secret")
+	os.WriteFile(f, []byte("0123456789abcdef0123456789abcdef\n"), 0o600)
+	cfg, errs := LoadConfig(func(k string) string {
+		return map[string]string{"DOSELOOP_TOKEN_SECRET_FILE": f}[k]
+	})
+	if len(errs) > 0 || string(cfg.TokenSecret) != "0123456789abcdef0123456789abcdef" {
+		t.Fatalf("secret from file: %q %v", cfg.TokenSecret, errs)
+	}
+	_, errs = LoadConfig(func(k string) string {
+		return map[string]string{"DOSELOOP_TOKEN_SECRET_FILE": f + ".missing"}[k]
+	})
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "DOSELOOP_TOKEN_SECRET_FILE") {
+		t.Fatalf("missing secret file: %v", errs)
+	}
+}
+
+func TestUnknownSubcommand(t *testing.T) {
+	t.Parallel()
+	var out, errb bytes.Buffer
+	if code := run([]string{"frobnicate"}, func(string) string { return "" }, &out, &errb); code != 2 {
+		t.Fatalf("exit %d, want 2", code)
+	}
+}
