@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -79,3 +80,15 @@ func decode(t *testing.T, w *httptest.ResponseRecorder) map[string]any {
 	}
 	return m
 }
+
+// login signs in and returns the Authorization header pair for do.
+func (b *bundle) login(t *testing.T, email, password string) []string {
+	t.Helper()
+	w := b.do("POST", "/v1/auth/login", map[string]string{"email": email, "password": password})
+	if w.Code != 200 {
+		t.Fatalf("login %s: %d %s", email, w.Code, w.Body.String())
+	}
+	return []string{"Authorization", "Bearer " + decode(t, w)["access_token"].(string)}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
