@@ -48,9 +48,9 @@ func TestCompute(t *testing.T) {
 	t.Parallel()
 	type want struct {
 		scheduled, taken, onTime, late, missed, skipped, extra, notYetDue, excused, unconfirmed int
-		taking, timing, pdc                                                                  float64 // -1 = nil
-		days, correct, covered, holidays, longest, persistence                               int
-		adherent, holidayNow, discontinued                                                   bool
+		taking, timing, pdc                                                                     float64 // -1 = nil
+		days, correct, covered, holidays, longest, persistence                                  int
+		adherent, holidayNow, discontinued                                                      bool
 	}
 	cases := []struct {
 		name  string

@@ -1,0 +1,141 @@
+package report
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/doseloop/doseloop/auth"
+	"gorm.io/gorm"
+)
+
+// ListRow is one patient in the physician's list.
+type ListRow struct {
+	PatientID       int64    `json:"patient_id"`
+	Name            string   `json:"name"`
+	Scheduled       int      `json:"scheduled"`
+	Taken           int      `json:"taken"`
+	Missed          int      `json:"missed"`
+	Skipped         int      `json:"skipped"`
+	TakingAdherence *float64 `json:"taking_adherence"`
+	TimingAdherence *float64 `json:"timing_adherence"`
+	PDC             *float64 `json:"pdc"`
+	Threshold       float64  `json:"pdc_threshold"`
+	Previous        *float64 `json:"previous_taking_adherence"`
+	Trend           string   `json:"trend"` // up, down, flat, or "" without a previous period
+	Flags           Flags    `json:"flags"`
+}
+
+// Flags are what the list highlights.
+type Flags struct {
+	BelowThreshold   bool `json:"below_threshold"`
+	HolidayNow       bool `json:"drug_holiday_now"`
+	DispenserOffline bool `json:"dispenser_offline"`
+	CriticalAlert    bool `json:"open_critical_escalation"`
+}
+
+// trendStep is the change in taking adherence the arrow shows (5 points).
+const trendStep = 0.05
+
+// ListOptions narrow and order the list.
+type ListOptions struct {
+	Search string // case-insensitive part of the name
+	Sort   string // "worst" (default), "best", "name", "trend"
+}
+
+type patientFlagsRow struct {
+	ID       int64
+	Name     string
+	ARV      bool
+	Offline  bool
+	Critical bool
+}
+
+type bucketRow struct {
+	PatientID   int64
+	Bucket      int
+	Days        int
+	Covered     int
+	Due         int
+	Taken       int
+	OnTime      int
+	Missed      int
+	Skipped     int
+	RecentDue   int
+	RecentTaken int
+}
+
+// List returns the patients p may see with their figures over p, worst
+// first. It runs two queries whatever the number of patients.
+func List(ctx context.Context, db *gorm.DB, pr auth.Principal, p Interval, opt ListOptions) ([]ListRow, error) {
+	pts, err := listPatients(ctx, db, pr, p, opt.Search)
+	if err != nil {
+		return nil, err
+	}
+	buckets, err := listBuckets(ctx, db, pr, p)
+	if err != nil {
+		return nil, err
+	}
+	cur, prev := map[int64]bucketRow{}, map[int64]bucketRow{}
+	for _, b := range buckets {
+		if b.Bucket == 1 {
+			cur[b.PatientID] = b
+		} else {
+			prev[b.PatientID] = b
+		}
+	}
+	out := make([]ListRow, 0, len(pts))
+	for _, pt := range pts {
+		out = append(out, makeRow(pt, cur[pt.ID], prev[pt.ID]))
+	}
+	sortRows(out, opt.Sort)
+	return out, nil
+}
+
+func makeRow(pt patientFlagsRow, c, pv bucketRow) ListRow {
+	r := ListRow{PatientID: pt.ID, Name: pt.Name, Scheduled: c.Due, Taken: c.Taken, Missed: c.Missed, Skipped: c.Skipped,
+		TakingAdherence: ratio(c.Taken, c.Due), TimingAdherence: ratio(c.OnTime, c.Due), PDC: ratio(c.Covered, c.Days),
+		Threshold: ThresholdDefault, Previous: ratio(pv.Taken, pv.Due)}
+	if pt.ARV {
+		r.Threshold = ThresholdAntiretroviral
+	}
+	r.Flags = Flags{BelowThreshold: r.PDC != nil && *r.PDC < r.Threshold-1e-9, HolidayNow: c.RecentDue > 0 && c.RecentTaken == 0,
+		DispenserOffline: pt.Offline, CriticalAlert: pt.Critical}
+	if r.TakingAdherence != nil && r.Previous != nil {
+		switch d := *r.TakingAdherence - *r.Previous; {
+		case d >= trendStep-1e-9:
+			r.Trend = "up"
+		case d <= -trendStep+1e-9:
+			r.Trend = "down"
+		default:
+			r.Trend = "flat"
+		}
+	}
+	return r
+}
+
+func sortRows(rows []ListRow, by string) {
+	// Patients without counted doses sort after everyone with data.
+	val := func(r ListRow, nilAs float64) float64 {
+		if r.TakingAdherence == nil {
+			return nilAs
+		}
+		return *r.TakingAdherence
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		switch by {
+		case "name":
+			return strings.ToLower(a.Name) < strings.ToLower(b.Name)
+		case "best":
+			return val(a, -1) > val(b, -1)
+		case "trend":
+			return trendRank(a) < trendRank(b)
+		}
+		return val(a, 2) < val(b, 2)
+	})
+}
+
+func trendRank(r ListRow) int {
+	return map[string]int{"down": 0, "flat": 1, "up": 2, "": 3}[r.Trend]
+}

@@ -1,0 +1,60 @@
+package report
+
+import (
+	"context"
+
+	"github.com/doseloop/doseloop/store"
+	"gorm.io/gorm"
+)
+
+// Load computes a patient's report for period p. The caller has already
+// checked that the principal may see the patient (auth.LoadPatient).
+func Load(ctx context.Context, db *gorm.DB, pt *store.Patient, p Interval) (*PatientReport, error) {
+	regs, err := loadRegimens(ctx, db, pt.ID)
+	if err != nil {
+		return nil, err
+	}
+	doses, err := loadDoses(ctx, db, pt.ID, p)
+	if err != nil {
+		return nil, err
+	}
+	abs, err := loadAbsences(ctx, db, pt.ID, p)
+	if err != nil {
+		return nil, err
+	}
+	r := &PatientReport{PatientID: pt.ID, Name: pt.Name, TimeZone: pt.TimeZone, From: p.From, To: p.To, Doses: doses, period: p}
+	if r.OfflineMinutes, err = offlineMinutes(ctx, db, pt.ID, p); err != nil {
+		return nil, err
+	}
+	byRegimen := map[int64][]Dose{}
+	for _, d := range doses {
+		byRegimen[d.RegimenID] = append(byRegimen[d.RegimenID], d)
+	}
+	var scheduled []Dose
+	overall := ThresholdDefault
+	for _, reg := range regs {
+		rr := RegimenReport{Regimen: reg}
+		if reg.AsNeeded {
+			for _, d := range byRegimen[reg.ID] {
+				rr.PRNTaken += b2i(d.State == store.DoseTaken)
+			}
+		} else {
+			f := Compute(byRegimen[reg.ID], Input{Period: p, Absences: abs, Threshold: reg.threshold()})
+			rr.Figures = &f
+			scheduled = append(scheduled, byRegimen[reg.ID]...)
+			// The list uses the same rule in SQL: a regimen counts for the
+			// threshold unless it was stopped before the period began.
+			if reg.StoppedAt == nil || reg.StoppedAt.After(p.From) {
+				overall = max(overall, reg.threshold())
+			}
+		}
+		r.Regimens = append(r.Regimens, rr)
+	}
+	in := Input{Period: p, Absences: abs, Threshold: overall}
+	r.Overall = Compute(scheduled, in)
+	r.Days = Days(scheduled, in)
+	return r, nil
+}
+
+// Period returns the report's period.
+func (r *PatientReport) Period() Interval { return r.period }
