@@ -1,6 +1,16 @@
 package main
 
-import "context"
+import (
+	"context"
 
-// wireDispenser mounts the dispenser feature. (Not wired yet.)
-func (a *app) wireDispenser(ctx context.Context) error { return nil }
+	"github.com/doseloop/doseloop/dispenser"
+	"github.com/gin-gonic/gin"
+)
+
+// wireDispenser mounts the device API (/v1/dispenser/...) and the admin
+// provisioning API (/v1/dispensers...).
+func (a *app) wireDispenser(ctx context.Context) error {
+	svc := dispenser.New(a.db, a.clock)
+	a.routes = append(a.routes, func(r gin.IRouter) { svc.Register(r, a.auth) })
+	return nil
+}

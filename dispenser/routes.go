@@ -1,0 +1,28 @@
+package dispenser
+
+import (
+	"strconv"
+
+	"github.com/doseloop/doseloop/auth"
+	"github.com/doseloop/doseloop/store"
+	"github.com/gin-gonic/gin"
+)
+
+// Register mounts the device API (signed requests) and the admin API
+// (clinic admins of the dispenser's clinic) on r.
+func (s *Service) Register(r gin.IRouter, a *auth.Service) {
+	dev := r.Group("/v1/dispenser", s.DeviceAuth())
+	dev.POST("/events", s.handleEvents)
+	dev.GET("/schedule", s.handleSchedule)
+	dev.POST("/heartbeat", s.handleHeartbeat)
+
+	adm := r.Group("/v1/dispensers", a.Required(), auth.RequireRole(store.RoleAdmin))
+	adm.POST("", s.handleProvision)
+	adm.GET("", s.handleList)
+	adm.GET("/:serial", s.handleGet)
+	adm.POST("/:serial/revoke", s.handleRevoke)
+	adm.PUT("/:serial/patient", s.handleAssign)
+	adm.PUT("/:serial/compartments", s.handleCompartments)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
