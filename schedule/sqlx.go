@@ -1,0 +1,33 @@
+package schedule
+
+import (
+	"github.com/doseloop/doseloop/store"
+	"gorm.io/gorm"
+)
+
+// skipLocked is appended to a claim's inner SELECT. On Postgres concurrent
+// replicas skip each other's rows; SQLite has one writer, so a plain
+// UPDATE ... RETURNING in a transaction already claims exclusively.
+func skipLocked(db *gorm.DB) string {
+	if store.IsPostgres(db) {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}
+
+// plusMinutes is the SQL for instant col + minutes expr, per dialect (SQLite
+// compares the stored text through julianday).
+func plusMinutesLE(db *gorm.DB, col, minutes string) string {
+	if store.IsPostgres(db) {
+		return col + " + " + minutes + " * interval '1 minute' <= ?"
+	}
+	return "julianday(" + col + ") + " + minutes + " / 1440.0 <= julianday(?) + 1e-9" // float days: allow ~0.1 ms
+}
+
+// plusSecondsLT is the SQL for instant col + seconds expr < ?.
+func plusSecondsLT(db *gorm.DB, col, seconds string) string {
+	if store.IsPostgres(db) {
+		return col + " + " + seconds + " * interval '1 second' < ?"
+	}
+	return "julianday(" + col + ") + " + seconds + " / 86400.0 < julianday(?)"
+}
