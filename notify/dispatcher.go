@@ -1,0 +1,161 @@
+package notify
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/doseloop/doseloop/clock"
+	"github.com/doseloop/doseloop/store"
+	"gorm.io/gorm"
+)
+
+// Channels an outbox row can name.
+const (
+	ChannelPush    = "push"
+	ChannelWebhook = "webhook"
+	ChannelLog     = "log"
+)
+
+// Dispatcher drains the outbox: claim → dedup → send with retry → record.
+// The zero values of the tuning fields take the defaults below.
+type Dispatcher struct {
+	DB    *gorm.DB
+	Clock clock.Clock
+	// Push is the FCM channel. Nil (no credentials) sends push rows to Log,
+	// recorded as delivered-to-log with a "log:" provider id.
+	Push Notifier
+	// Webhook is the webhook channel; nil makes webhook rows dead with
+	// reason "webhook_not_configured".
+	Webhook Notifier
+	// Log receives channel "log" rows, and push rows when Push is nil.
+	Log Notifier
+
+	Lease       time.Duration // default 2m; must exceed SendTimeout
+	SendTimeout time.Duration // per device send, default 30s
+	Batch       int           // rows per claim, default 100
+	Senders     int           // concurrent sends per Tick, default 16
+	Backoff     Backoff       // default DefaultBackoff
+	Rand        func() float64
+	Logger      *slog.Logger
+
+	// beforeRecord lets tests stop a Tick between send and record, the
+	// crash window doc.go describes.
+	beforeRecord func(store.Notification) error
+	once         sync.Once
+}
+
+// Stats counts what one Tick did.
+type Stats struct {
+	Claimed, Sent, Retried, Dead, Deferred int
+}
+
+func (d *Dispatcher) defaults() {
+	d.once.Do(func() {
+		if d.Lease == 0 {
+			d.Lease = 2 * time.Minute
+		}
+		if d.SendTimeout == 0 {
+			d.SendTimeout = 30 * time.Second
+		}
+		if d.Batch == 0 {
+			d.Batch = 100
+		}
+		if d.Senders == 0 {
+			d.Senders = 16
+		}
+		if d.Backoff == (Backoff{}) {
+			d.Backoff = DefaultBackoff
+		}
+		if d.Rand == nil {
+			d.Rand = rand.Float64
+		}
+		if d.Logger == nil {
+			d.Logger = slog.Default()
+		}
+		if d.Log == nil {
+			d.Log = LogNotifier{Logger: d.Logger}
+		}
+	})
+}
+
+// Tick claims one batch of due rows, sends them with up to Senders at a
+// time, and records each outcome as soon as it is known.
+func (d *Dispatcher) Tick(ctx context.Context) (Stats, error) {
+	d.defaults()
+	rows, err := Claim(ctx, d.DB, d.Clock.Now(), d.Lease, d.Batch)
+	if err != nil || len(rows) == 0 {
+		return Stats{}, err
+	}
+	recips, err := loadRecipients(ctx, d.DB, rows)
+	if err != nil {
+		return Stats{Claimed: len(rows)}, err // the lease expires and the rows come back
+	}
+	targets, err := loadTargets(ctx, d.DB, rows)
+	if err != nil {
+		return Stats{Claimed: len(rows)}, err
+	}
+	var (
+		mu    sync.Mutex
+		st    = Stats{Claimed: len(rows)}
+		wg    sync.WaitGroup
+		slots = make(chan struct{}, d.Senders)
+	)
+	for _, row := range rows {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func(row store.Notification) {
+			defer func() { <-slots; wg.Done() }()
+			o := d.process(ctx, row, recips, targets[row.RecipientID])
+			if d.beforeRecord != nil && d.beforeRecord(row) != nil {
+				return // simulated crash: nothing recorded
+			}
+			if err := d.record(context.WithoutCancel(ctx), row, o); err != nil {
+				d.Logger.Error("notify: record outcome", "notification_id", row.ID, "err", err)
+				return
+			}
+			mu.Lock()
+			st.count(o.state)
+			mu.Unlock()
+		}(row)
+	}
+	wg.Wait()
+	return st, nil
+}
+
+func (s *Stats) count(state string) {
+	switch state {
+	case outcomeSent:
+		s.Sent++
+	case outcomeRetry:
+		s.Retried++
+	case outcomeDead:
+		s.Dead++
+	case outcomeDeferred:
+		s.Deferred++
+	}
+}
+
+// Run ticks until ctx ends: straight on while batches come back full,
+// otherwise after idle. Run several for more concurrency; claims never overlap.
+func (d *Dispatcher) Run(ctx context.Context, idle time.Duration) error {
+	d.defaults()
+	for {
+		st, err := d.Tick(ctx)
+		if err != nil && ctx.Err() == nil {
+			d.Logger.Error("notify: dispatch tick", "err", err)
+		}
+		if st.Claimed == d.Batch && err == nil {
+			continue
+		}
+		t := time.NewTimer(idle)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+}
