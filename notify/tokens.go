@@ -58,7 +58,9 @@ func (in TokenInput) Validate() error {
 	return nil
 }
 
-func notTokenRune(r rune) bool { return r > unicode.MaxASCII || !unicode.IsPrint(r) || unicode.IsSpace(r) }
+func notTokenRune(r rune) bool {
+	return r > unicode.MaxASCII || !unicode.IsPrint(r) || unicode.IsSpace(r)
+}
 
 func contains(list []string, s string) bool {
 	for _, v := range list {
