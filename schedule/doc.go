@@ -28,16 +28,16 @@
 //
 // # Dose state machine
 //
-//	            RecordTaken (within ±window)      RecordTaken again
-//	 pending ──────────────────────────────▶ taken ─────────────▶ taken + double_dose
-//	   │  │ RecordTaken (outside window)      ▲ on_time=false
-//	   │  └────────────────────────────────── │
-//	   │ SweepMissed (due + grace passed)     │ RecordTaken (late; closes the alert)
-//	   ├──────────────────────────────▶ missed ┘   + alert opened (unless during_outage)
-//	   │ RecordSkipped(reason)
-//	   ├──────────────────────────────▶ skipped ──RecordTaken──▶ taken
-//	   │ regimen changed/stopped/zone changed (future doses only)
-//	   └──────────────────────────────▶ cancelled   (revived if re-expansion wants that instant)
+//	           RecordTaken (within ±window)      RecordTaken again
+//	pending ──────────────────────────────▶ taken ─────────────▶ taken + double_dose
+//	  │  │ RecordTaken (outside window)      ▲ on_time=false
+//	  │  └────────────────────────────────── │
+//	  │ SweepMissed (due + grace passed)     │ RecordTaken (late; closes the alert)
+//	  ├──────────────────────────────▶ missed ┘   + alert opened (unless during_outage)
+//	  │ RecordSkipped(reason)
+//	  ├──────────────────────────────▶ skipped ──RecordTaken──▶ taken
+//	  │ regimen changed/stopped/zone changed (future doses only)
+//	  └──────────────────────────────▶ cancelled   (revived if re-expansion wants that instant)
 //
 // History is never rewritten: only pending doses due after "now" are
 // cancelled; taken/missed/skipped rows are never changed by a regimen change.

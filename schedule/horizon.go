@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/doseloop/doseloop/apperr"
 	"github.com/doseloop/doseloop/store"
 	"gorm.io/gorm"
 )
@@ -126,4 +127,27 @@ func maxTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// ChangeZone records that pt is now in zone (and, if policy is non-empty,
+// switches the travel policy: "home" or "local"), then re-expands pt's future
+// pending doses: under "home" the instants stay and only their local labels
+// change; under "local" they follow the new wall clock. Call it in the
+// transaction of the request that reports the change. Errors: Invalid.
+func ChangeZone(tx *gorm.DB, pt *store.Patient, zone, policy string, now time.Time, horizon time.Duration) error {
+	if _, err := LoadZone(zone); err != nil {
+		return err
+	}
+	if policy != "" && policy != "home" && policy != "local" {
+		return apperr.Validation(apperr.FieldError{Field: "travel_policy", Message: "must be home or local"})
+	}
+	pt.TimeZone, pt.UpdatedAt = zone, now
+	if policy != "" {
+		pt.TravelPolicy = policy
+	}
+	if err := tx.Model(&store.Patient{}).Where("id = ?", pt.ID).Updates(map[string]any{
+		"time_zone": pt.TimeZone, "travel_policy": pt.TravelPolicy, "updated_at": now}).Error; err != nil {
+		return err
+	}
+	return ReexpandPatient(tx, pt, now, horizon)
 }
