@@ -1,0 +1,142 @@
+package report
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/doseloop/doseloop/apperr"
+	"github.com/doseloop/doseloop/auth"
+	"github.com/doseloop/doseloop/clock"
+	"github.com/doseloop/doseloop/httpx"
+	"github.com/doseloop/doseloop/store"
+	"github.com/gin-gonic/gin"
+	"gorm.io/gorm"
+)
+
+// API serves the report endpoints.
+type API struct {
+	DB    *gorm.DB
+	Clock clock.Clock
+}
+
+// Register mounts, behind auth (the Required middleware):
+//
+//	GET /v1/patients/:id/adherence   ?period=7d|30d|90d or ?from=&to= (dates in the patient's zone)
+//	GET /v1/adherence                the caller's whole patient list (?period, ?q, ?sort)
+//	GET /v1/patients/:id/doses.csv   the patient's doses in the period
+//	GET /v1/clinic/adherence.csv     the list as CSV
+//	GET /v1/patients/:id/fhir        FHIR R4 Bundle (collection)
+func (a *API) Register(r gin.IRouter, required gin.HandlerFunc) {
+	g := r.Group("/v1", required)
+	g.GET("/patients/:id/adherence", a.handleAdherence)
+	g.GET("/patients/:id/doses.csv", a.handleDosesCSV)
+	g.GET("/patients/:id/fhir", a.handleFHIR)
+	staff := g.Group("", auth.RequireRole(store.RoleAdmin, store.RolePhysician))
+	staff.GET("/adherence", a.handleList)
+	staff.GET("/clinic/adherence.csv", a.handleListCSV)
+}
+
+// patientReport loads the :id patient (404 if foreign) and its report, and audits.
+func (a *API) patientReport(c *gin.Context, action string) (*store.Patient, *PatientReport, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		httpx.Fail(c, auth.ErrPatientNotFound)
+		return nil, nil, false
+	}
+	pt, err := auth.LoadPatient(c.Request.Context(), a.DB, auth.PrincipalOf(c), id)
+	if err != nil {
+		auth.Audit(c, a.DB, action, id, "patient", id, auth.OutcomeDenied)
+		httpx.Fail(c, err)
+		return nil, nil, false
+	}
+	zone, err := time.LoadLocation(pt.TimeZone)
+	if err != nil {
+		zone = time.UTC
+	}
+	p, err := ParsePeriod(c.Query("period"), c.Query("from"), c.Query("to"), zone, a.Clock.Now())
+	if err != nil {
+		httpx.Fail(c, err)
+		return nil, nil, false
+	}
+	rep, err := Load(c.Request.Context(), a.DB, pt, p)
+	if err != nil {
+		httpx.Fail(c, err)
+		return nil, nil, false
+	}
+	auth.Audit(c, a.DB, action, pt.ID, "patient", pt.ID, auth.OutcomeOK)
+	return pt, rep, true
+}
+
+func (a *API) handleAdherence(c *gin.Context) {
+	if _, rep, ok := a.patientReport(c, "report.adherence"); ok {
+		c.Header("Cache-Control", "private, no-store")
+		c.JSON(http.StatusOK, rep)
+	}
+}
+
+func (a *API) handleDosesCSV(c *gin.Context) {
+	if pt, rep, ok := a.patientReport(c, "report.doses_csv"); ok {
+		writeCSV(c, "patient-"+strconv.FormatInt(pt.ID, 10)+"-doses.csv", func(w *gin.Context) error { return WriteDosesCSV(w.Writer, rep) })
+	}
+}
+
+func (a *API) handleFHIR(c *gin.Context) {
+	if pt, rep, ok := a.patientReport(c, "report.fhir"); ok {
+		c.Header("Cache-Control", "private, no-store")
+		c.Header("Content-Type", "application/fhir+json; charset=utf-8")
+		c.JSON(http.StatusOK, FHIRBundle(pt, rep, baseURL(c)+"/fhir", a.Clock.Now()))
+		c.Writer.Header().Set("Content-Type", "application/fhir+json; charset=utf-8")
+	}
+}
+
+// baseURL is the absolute URL of this server as the client reached it.
+func baseURL(c *gin.Context) string {
+	scheme := "http"
+	if c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + c.Request.Host
+}
+
+// list parses the list options and runs the list query.
+func (a *API) list(c *gin.Context, action string) ([]ListRow, Interval, bool) {
+	p, err := ParsePeriod(c.Query("period"), "", "", time.UTC, a.Clock.Now())
+	if err != nil {
+		httpx.Fail(c, err)
+		return nil, p, false
+	}
+	sort := c.DefaultQuery("sort", "worst")
+	if sort != "worst" && sort != "best" && sort != "name" && sort != "trend" {
+		httpx.Fail(c, apperr.Validation(apperr.FieldError{Field: "sort", Message: "must be worst, best, name or trend"}))
+		return nil, p, false
+	}
+	rows, err := List(c.Request.Context(), a.DB, auth.PrincipalOf(c), p, ListOptions{Search: c.Query("q"), Sort: sort})
+	if err != nil {
+		httpx.Fail(c, err)
+		return nil, p, false
+	}
+	auth.Audit(c, a.DB, action, 0, "patient_list", 0, auth.OutcomeOK)
+	return rows, p, true
+}
+
+func (a *API) handleList(c *gin.Context) {
+	if rows, p, ok := a.list(c, "report.list"); ok {
+		c.Header("Cache-Control", "private, no-store")
+		c.JSON(http.StatusOK, gin.H{"from": p.From, "to": p.To, "items": rows})
+	}
+}
+
+func (a *API) handleListCSV(c *gin.Context) {
+	if rows, p, ok := a.list(c, "report.list_csv"); ok {
+		writeCSV(c, "clinic-adherence.csv", func(w *gin.Context) error { return WriteListCSV(w.Writer, rows, p) })
+	}
+}
+
+func writeCSV(c *gin.Context, name string, write func(*gin.Context) error) {
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Header("Cache-Control", "private, no-store")
+	c.Status(http.StatusOK)
+	_ = write(c) // the status is sent; a broken connection is all that can fail here
+}

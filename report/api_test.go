@@ -1,0 +1,165 @@
+package report_test
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/doseloop/doseloop/auth"
+	"github.com/doseloop/doseloop/clock"
+	"github.com/doseloop/doseloop/httpx"
+	"github.com/doseloop/doseloop/report"
+	"github.com/doseloop/doseloop/store"
+	"github.com/doseloop/doseloop/store/storetest"
+	"github.com/gin-gonic/gin"
+	"gorm.io/gorm"
+)
+
+type bundle struct {
+	db     *gorm.DB
+	srv    *httptest.Server
+	authn  *auth.Service
+	w      *storetest.World
+	tokens map[string]string // email -> access token
+}
+
+func setup(t *testing.T, db *gorm.DB) *bundle {
+	t.Helper()
+	gin.SetMode(gin.TestMode)
+	clk := clock.NewFake(now)
+	b := &bundle{db: db, authn: auth.NewService(db, clk, []byte("0123456789abcdef0123456789abcdef")), tokens: map[string]string{}}
+	b.w = storetest.NewWorld(t, db, "api", now)
+	addDoses(t, db, b.w.Patient, b.w.Regimen.ID, 40, mixed)
+	r := gin.New()
+	r.Use(httpx.Errors())
+	(&report.API{DB: db, Clock: clk}).Register(r, b.authn.Required())
+	b.srv = httptest.NewServer(r)
+	t.Cleanup(b.srv.Close)
+	return b
+}
+
+func (b *bundle) token(t *testing.T, u store.User) string {
+	t.Helper()
+	if tok := b.tokens[u.Email]; tok != "" {
+		return tok
+	}
+	tok, err := b.authn.Login(context.Background(), u.Email, "correct horse battery staple", "test")
+	if err != nil {
+		t.Fatalf("login %s: %v", u.Email, err)
+	}
+	b.tokens[u.Email] = tok.AccessToken
+	return tok.AccessToken
+}
+
+func (b *bundle) get(t *testing.T, u store.User, path string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", b.srv.URL+path, nil)
+	req.Header.Set("Authorization", "Bearer "+b.token(t, u))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res, body
+}
+
+func pathf(s string, id int64) string { return strings.ReplaceAll(s, "{id}", strconv.FormatInt(id, 10)) }
+
+func TestAdherenceAPI(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		b := setup(t, db)
+		res, body := b.get(t, b.w.Physician, pathf("/v1/patients/{id}/adherence?period=30d", b.w.Patient.ID))
+		if res.StatusCode != 200 {
+			t.Fatalf("status %d: %s", res.StatusCode, body)
+		}
+		var got report.PatientReport
+		json.Unmarshal(body, &got)
+		want, _ := report.Load(context.Background(), db, &b.w.Patient, report.Last(30, now))
+		if got.Overall.Scheduled != want.Overall.Scheduled || got.Overall.Taken != want.Overall.Taken || got.Overall.Scheduled == 0 ||
+			len(got.Days) != len(want.Days) || len(got.Regimens) != 1 || got.Regimens[0].Figures == nil {
+			t.Fatalf("API report %+v does not match %+v", got.Overall, want.Overall)
+		}
+		var n int64
+		db.Model(&store.AuditEntry{}).Where("action = ? AND patient_id = ? AND outcome = 'ok'", "report.adherence", b.w.Patient.ID).Count(&n)
+		if n != 1 {
+			t.Errorf("audit rows for the view = %d, want 1", n)
+		}
+		for _, q := range []string{"period=12d", "from=2026-02-30&to=2026-03-01", "from=2026-03-10&to=2026-03-01", "from=2020-01-01&to=2026-03-01"} {
+			res, body := b.get(t, b.w.Physician, pathf("/v1/patients/{id}/adherence?", b.w.Patient.ID)+q)
+			if res.StatusCode != 400 || res.Header.Get("Content-Type") != httpx.ProblemContentType {
+				t.Errorf("%s: status %d %s, want 400 problem", q, res.StatusCode, body)
+			}
+		}
+		res, body = b.get(t, b.w.Physician, pathf("/v1/patients/{id}/adherence?from=2026-03-01&to=2026-03-07", b.w.Patient.ID))
+		json.Unmarshal(body, &got)
+		if res.StatusCode != 200 || len(got.Days) != 7 || got.From.Format("15:04") != "05:00" {
+			t.Errorf("from/to week: status %d, %d days from %s; want 7 days from New York midnight", res.StatusCode, len(got.Days), got.From)
+		}
+	})
+}
+
+// A physician of another clinic, one outside the care team, and a caregiver
+// of another patient all get 404 from every per-patient export, and the
+// clinic-wide list never shows them the patient.
+func TestForeignPatientIsNotFound(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		b := setup(t, db)
+		other := storetest.NewWorld(t, db, "other", now)
+		outsider := store.User{ClinicID: b.w.Clinic.ID, Email: "outsider@example.test", Name: "Dr. Out", Role: store.RolePhysician,
+			PasswordHash: storetest.PasswordHash, CreatedAt: now, UpdatedAt: now}
+		db.Create(&outsider)
+		for _, u := range []store.User{other.Physician, outsider, other.Admin, other.Caregiver} {
+			for _, p := range []string{"/v1/patients/{id}/adherence", "/v1/patients/{id}/doses.csv", "/v1/patients/{id}/fhir"} {
+				res, body := b.get(t, u, pathf(p, b.w.Patient.ID))
+				if res.StatusCode != 404 || strings.Contains(string(body), b.w.Patient.Name) {
+					t.Errorf("%s %s: status %d, want 404 without the patient's data", u.Email, p, res.StatusCode)
+				}
+			}
+		}
+		for _, u := range []store.User{other.Physician, outsider} {
+			_, body := b.get(t, u, "/v1/clinic/adherence.csv")
+			if strings.Contains(string(body), "\n"+strconv.FormatInt(b.w.Patient.ID, 10)+",") {
+				t.Errorf("%s sees the patient in the clinic CSV", u.Email)
+			}
+		}
+		var denied int64
+		db.Model(&store.AuditEntry{}).Where("patient_id = ? AND outcome = ?", b.w.Patient.ID, auth.OutcomeDenied).Count(&denied)
+		if denied != 12 {
+			t.Errorf("denied audit rows = %d, want 12", denied)
+		}
+	})
+}
+
+func TestCSVExports(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		b := setup(t, db)
+		res, body := b.get(t, b.w.Physician, pathf("/v1/patients/{id}/doses.csv?period=7d", b.w.Patient.ID))
+		recs, err := csv.NewReader(strings.NewReader(string(body))).ReadAll()
+		if err != nil || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
+			t.Fatalf("doses.csv: %v %s", err, res.Header.Get("Content-Type"))
+		}
+		rep, _ := report.Load(context.Background(), db, &b.w.Patient, report.Last(7, now))
+		if len(recs) != len(rep.Doses)+1 || recs[0][0] != "dose_id" || len(rep.Doses) < 14 {
+			t.Fatalf("doses.csv has %d records for %d doses", len(recs), len(rep.Doses))
+		}
+		res, body = b.get(t, b.w.Physician, "/v1/clinic/adherence.csv?period=30d")
+		recs, err = csv.NewReader(strings.NewReader(string(body))).ReadAll()
+		if err != nil || res.StatusCode != 200 || len(recs) != 2 || recs[1][1] != b.w.Patient.Name || recs[1][8] == "" {
+			t.Fatalf("clinic csv: %v %v", err, recs)
+		}
+		res, _ = b.get(t, b.w.Caregiver, "/v1/clinic/adherence.csv")
+		if res.StatusCode != 403 {
+			t.Errorf("caregiver clinic csv: %d, want 403", res.StatusCode)
+		}
+	})
+}

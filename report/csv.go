@@ -1,0 +1,72 @@
+package report
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// cell makes a value safe for spreadsheets: a cell starting with = + - @
+// (or a tab/CR) would run as a formula (CSV injection), so it gets a quote.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func pct(f *float64) string {
+	if f == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*f*100, 'f', 1, 64)
+}
+
+func ts(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// WriteDosesCSV writes the report's doses, one row each, oldest first.
+func WriteDosesCSV(w io.Writer, r *PatientReport) error {
+	meds := map[int64]string{}
+	for _, rr := range r.Regimens {
+		meds[rr.Regimen.ID] = rr.Regimen.Medication + " " + rr.Regimen.Strength
+	}
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"dose_id", "regimen_id", "medication", "scheduled_at_utc", "local_date", "local_time", "state",
+		"on_time", "taken_at_utc", "source", "skip_reason", "double_dose", "during_outage"})
+	for _, d := range r.Doses {
+		onTime := ""
+		if d.OnTime != nil {
+			onTime = strconv.FormatBool(*d.OnTime)
+		}
+		cw.Write([]string{strconv.FormatInt(d.ID, 10), strconv.FormatInt(d.RegimenID, 10), cell(meds[d.RegimenID]),
+			d.ScheduledAt.UTC().Format(time.RFC3339), d.LocalDate, d.LocalTime, d.State, onTime, ts(d.TakenAt),
+			cell(d.Source), cell(d.SkipReason), strconv.FormatBool(d.DoubleDose), strconv.FormatBool(d.DuringOutage)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteListCSV writes the clinic summary: one row per patient.
+func WriteListCSV(w io.Writer, rows []ListRow, p Interval) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"patient_id", "name", "from_utc", "to_utc", "scheduled", "taken", "missed", "skipped",
+		"taking_adherence_pct", "timing_adherence_pct", "pdc_pct", "pdc_threshold_pct", "previous_taking_adherence_pct",
+		"trend", "below_threshold", "drug_holiday_now", "dispenser_offline", "open_critical_escalation"})
+	for _, r := range rows {
+		cw.Write([]string{strconv.FormatInt(r.PatientID, 10), cell(r.Name), ts(&p.From), ts(&p.To),
+			strconv.Itoa(r.Scheduled), strconv.Itoa(r.Taken), strconv.Itoa(r.Missed), strconv.Itoa(r.Skipped),
+			pct(r.TakingAdherence), pct(r.TimingAdherence), pct(r.PDC), fmt.Sprintf("%.0f", r.Threshold*100), pct(r.Previous),
+			r.Trend, strconv.FormatBool(r.Flags.BelowThreshold), strconv.FormatBool(r.Flags.HolidayNow),
+			strconv.FormatBool(r.Flags.DispenserOffline), strconv.FormatBool(r.Flags.CriticalAlert)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
