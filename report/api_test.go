@@ -70,7 +70,9 @@ func (b *bundle) get(t *testing.T, u store.User, path string) (*http.Response, [
 	return res, body
 }
 
-func pathf(s string, id int64) string { return strings.ReplaceAll(s, "{id}", strconv.FormatInt(id, 10)) }
+func pathf(s string, id int64) string {
+	return strings.ReplaceAll(s, "{id}", strconv.FormatInt(id, 10))
+}
 
 func TestAdherenceAPI(t *testing.T) {
 	t.Parallel()
