@@ -88,8 +88,12 @@ func (a *API) handleMute(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
+	var until any = gorm.Expr("NULL") // a typed nil pointer would not clear the column
+	if req.Until != nil {
+		until = *req.Until
+	}
 	res := a.db(c).Model(&store.CareLink{}).Where("patient_id = ? AND caregiver_id = ? AND state = ?", id, p.UserID, store.LinkActive).
-		Update("muted_until", req.Until)
+		Update("muted_until", until)
 	if res.Error != nil {
 		httpx.Fail(c, res.Error)
 		return

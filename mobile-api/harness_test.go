@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -102,7 +103,7 @@ func setup(t *testing.T, db *gorm.DB) *harness {
 		return nil
 	}}
 	h.r = gin.New()
-	h.r.Use(httpx.Logger(), httpx.Errors())
+	h.r.Use(httpx.Errors())
 	h.auth.Register(h.r)
 	api.Register(h.r, h.auth.Required())
 	apidoc.Register(h.r)
@@ -199,8 +200,12 @@ func (h *harness) expect(r resp, status int) {
 	}
 }
 
+// reload reads row id into v, zeroing v first (GORM would otherwise add
+// v's old primary key to the query and keep stale non-NULL pointers).
 func (h *harness) reload(v any, id int64) {
 	h.t.Helper()
+	rv := reflect.ValueOf(v).Elem()
+	rv.Set(reflect.Zero(rv.Type()))
 	h.must(h.db.Take(v, id).Error)
 }
 

@@ -68,9 +68,15 @@ func statuses(patient, other, linked, unlinked, revoked, md int) map[string]int 
 var owners = []string{rPatient, rLinked}
 
 var matrix = []matrixCase{
-	{"today (own)", func(h *harness) target { h.dose("08:00", store.DosePending); return target{"GET", "/v1/me/today", nil, none} },
+	{"today (own)", func(h *harness) target {
+		h.dose("08:00", store.DosePending)
+		return target{"GET", "/v1/me/today", nil, none}
+	},
 		statuses(200, 200, 403, 403, 403, 403), []string{rPatient}},
-	{"history (own)", func(h *harness) target { h.dose("08:00", store.DoseTaken); return target{"GET", "/v1/me/doses", nil, none} },
+	{"history (own)", func(h *harness) target {
+		h.dose("08:00", store.DoseTaken)
+		return target{"GET", "/v1/me/doses", nil, none}
+	},
 		statuses(200, 200, 403, 403, 403, 403), []string{rPatient}},
 	{"adherence (own)", func(h *harness) target { return target{"GET", "/v1/me/adherence", nil, none} },
 		statuses(200, 200, 403, 403, 403, 403), []string{rPatient}},
@@ -96,7 +102,10 @@ var matrix = []matrixCase{
 	}, statuses(201, 404, 403, 403, 403, 403), owners},
 	{"glance", func(h *harness) target { return target{"GET", "/v1/caregiver/patients", nil, none} },
 		statuses(403, 403, 200, 200, 200, 403), owners},
-	{"alerts inbox", func(h *harness) target { h.missedWithAlert("08:00"); return target{"GET", "/v1/caregiver/alerts", nil, none} },
+	{"alerts inbox", func(h *harness) target {
+		h.missedWithAlert("08:00")
+		return target{"GET", "/v1/caregiver/alerts", nil, none}
+	},
 		statuses(403, 403, 200, 200, 200, 403), owners},
 	{"ack alert", func(h *harness) target {
 		_, al := h.missedWithAlert("08:00")
