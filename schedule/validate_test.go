@@ -103,7 +103,7 @@ func TestValidatePolicy(t *testing.T) {
 		`{"steps":[{"after_min":20,"notify":"patient"},{"after_min":10,"notify":"patient"}]}`:             "after_min",
 		`{"steps":[{"after_min":20,"notify":"caregiver"}]}`:                                               "order",
 		`{"steps":[{"after_min":20,"notify":"neighbour"}]}`:                                               "notify",
-		`{"steps":[{"after":20}]}`:                                                                        "escalation_policy",
+		`{"steps":[{"after":20}]}`: "escalation_policy",
 	} {
 		_, err := schedule.ParsePolicy(raw)
 		if (err == nil) != (bad == "") || (err != nil && !strings.Contains(err.Error()+fieldsOf(err), bad)) {
