@@ -58,5 +58,22 @@ func QuietUntil(now time.Time, zone, start, end string) (time.Time, bool) {
 	if tomorrow {
 		d++
 	}
-	return time.Date(y, mo, d, e/60, e%60, 0, 0, loc).UTC(), true
+	until := wallClock(y, mo, d, e/60, e%60, loc)
+	if !until.After(now) {
+		return time.Time{}, false
+	}
+	return until.UTC(), true
+}
+
+// wallClock is time.Date, except that a wall-clock time inside a DST gap
+// (which Go resolves with the offset from before the gap, i.e. backwards)
+// moves forward by the gap, as the design asks.
+func wallClock(y int, mo time.Month, d, h, m int, loc *time.Location) time.Time {
+	t := time.Date(y, mo, d, h, m, 0, 0, loc)
+	if t.Hour() == h && t.Minute() == m {
+		return t
+	}
+	_, before := t.Zone()
+	_, after := t.Add(3 * time.Hour).Zone()
+	return t.Add(time.Duration(after-before) * time.Second)
 }

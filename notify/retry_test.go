@@ -71,7 +71,7 @@ func Test429BacksOff(t *testing.T) {
 		b.clk.Set(r.NotBefore)
 		b.tick(t)
 		r = b.row(t, n.ID)
-		if !r.NotBefore.Equal(t0.Add(time.Minute + 600*time.Second)) || r.Attempts != 2 {
+		if !r.NotBefore.Equal(t0.Add(time.Minute+600*time.Second)) || r.Attempts != 2 {
 			t.Fatalf("after second 429: not_before %v attempts %d", r.NotBefore, r.Attempts)
 		}
 		b.clk.Set(r.NotBefore)

@@ -57,7 +57,7 @@ func Render(p store.OutboxPayload, locale string, private bool) Text {
 		t = msgs[""]
 	}
 	body := t.Public
-	if private || p.Medication == "" {
+	if private || (p.Medication == "" && strings.Contains(t.Public, "{med}")) {
 		body = t.Private
 	}
 	r := strings.NewReplacer("{time}", displayTime(p.LocalTime), "{med}", p.Medication,
