@@ -117,7 +117,7 @@ type timingChart struct {
 var timingBins = []struct {
 	label    string
 	from, to float64
-}{{"early >30m", -1e9, -30}, {"±30m", -30, 30}, {"30–60m", 30, 60}, {"1–2h", 60, 120}, {"2–4h", 120, 240}, {">4h", 240, 1e9}}
+}{{"early", -1e9, -30}, {"±30m", -30, 30}, {"30–60m", 30, 60}, {"1–2h", 60, 120}, {"2–4h", 120, 240}, {">4h", 240, 1e9}}
 
 func buildTiming(doses []report.Dose) timingChart {
 	counts := make([]int, len(timingBins))
