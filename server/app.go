@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 
 	"github.com/doseloop/doseloop/auth"
 	"github.com/doseloop/doseloop/clock"
@@ -25,6 +26,8 @@ type app struct {
 	log     *slog.Logger
 	workers []worker
 	routes  []func(gin.IRouter) // each feature's Register
+	mu      sync.Mutex
+	addr    string // the address serve listens on, once it does
 }
 
 // worker is a background loop (scheduler, dispatcher); it returns when ctx ends.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -71,10 +72,18 @@ func (a *app) serve(ctx context.Context, stdout io.Writer) error {
 			}
 		}()
 	}
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		cancelWorkers()
+		wg.Wait()
+		return err
+	}
+	a.mu.Lock()
+	a.addr = ln.Addr().String()
+	a.mu.Unlock()
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	fmt.Fprintf(stdout, "DoseLoop listening on %s (database: %s)\n", a.cfg.Addr, a.db.Dialector.Name())
-	var err error
+	go func() { errc <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "DoseLoop listening on %s (database: %s)\n", ln.Addr(), a.db.Dialector.Name())
 	select {
 	case err = <-errc:
 	case <-ctx.Done():
@@ -92,7 +101,9 @@ func (a *app) serve(ctx context.Context, stdout io.Writer) error {
 }
 
 func setupLogging(cfg Config, w io.Writer) {
-	gin.SetMode(gin.ReleaseMode)
+	if os.Getenv(gin.EnvGinMode) == "" {
+		gin.SetMode(gin.ReleaseMode) // release by default; GIN_MODE=debug still works
+	}
 	var level slog.Level
 	level.UnmarshalText([]byte(cfg.LogLevel))
 	opts := &slog.HandlerOptions{Level: level}
@@ -101,4 +112,11 @@ func setupLogging(cfg Config, w io.Writer) {
 		h = slog.NewJSONHandler(w, opts)
 	}
 	slog.SetDefault(slog.New(h))
+}
+
+// listening returns the address serve is listening on, or "" before it is.
+func (a *app) listening() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.addr
 }
