@@ -38,6 +38,7 @@ type bundle struct {
 	disp  store.Dispenser
 	key   ed25519.PrivateKey
 	admin string // admin access token
+	svc   *dispenser.Service
 }
 
 func setup(t *testing.T, db *gorm.DB) *bundle {
@@ -55,7 +56,7 @@ func setup(t *testing.T, db *gorm.DB) *bundle {
 	r.Use(httpx.Logger(), httpx.Recover(), httpx.Errors(), httpx.BodyLimit(httpx.DefaultBodyLimit))
 	a.Register(r)
 	svc.Register(r, a)
-	b := &bundle{t: t, db: db, clk: clk, h: r, w: w}
+	b := &bundle{t: t, db: db, clk: clk, h: r, w: w, svc: svc}
 	b.key = keyFor("dev-1")
 	b.disp = b.addDispenser("SN-"+strconv.FormatInt(w.Clinic.ID, 10)+"-1", b.key, &w.Patient.ID)
 	tok, err := a.Login(context.Background(), w.Admin.Email, "correct horse battery staple", "test")

@@ -156,3 +156,52 @@ func TestTwoTakesInOneBatch(t *testing.T) {
 		}
 	})
 }
+
+func TestRetryWithNewNeighbourRedoesTheMatch(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, b *bundle) {
+		// Posted before the schedule engine created the dose: unmatched.
+		if a := b.post(take(uid(50), t0.Add(-50*time.Minute))); a.Results[0].Flag != dispenser.FlagUnmatched {
+			t.Fatalf("first post %+v", a.Results)
+		}
+		due := b.dose(t0.Add(-time.Hour), store.DosePending)
+		// The retry carries the old event and a new one: only the new one
+		// is stored, so it records the dose (not a double dose of a take
+		// that was never applied to the dose).
+		a := b.post(take(uid(50), t0.Add(-50*time.Minute)), take(uid(51), t0.Add(-40*time.Minute)))
+		if a.Results[0].Status != "duplicate" || a.Results[1].Flag != "" || a.Results[1].DoseID == nil || *a.Results[1].DoseID != due.ID {
+			t.Fatalf("retry %+v", a.Results)
+		}
+		d := b.reload(due.ID)
+		if d.State != store.DoseTaken || d.DoubleDose || !d.TakenAt.Equal(t0.Add(-40*time.Minute)) {
+			t.Fatalf("dose %+v", d)
+		}
+		var ev store.DoseEvent
+		b.db.Where("device_event_id = ?", uid(51)).Take(&ev)
+		if ev.Flag != "" || ev.DoseID == nil || *ev.DoseID != due.ID {
+			t.Fatalf("stored event %+v", ev)
+		}
+	})
+}
+
+func TestPerEventMatchingGivesTheSameAnswers(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, b *bundle) {
+		b.svc.PerEventMatching = true
+		first := b.dose(t0.Add(-5*time.Hour), store.DoseMissed)
+		second := b.dose(t0.Add(-time.Hour), store.DosePending)
+		a := b.post(take(uid(60), t0.Add(-50*time.Minute)), take(uid(61), t0.Add(-3*time.Hour)), take(uid(62), t0.Add(-30*time.Minute)),
+			take(uid(63), t0.Add(-30*time.Hour)))
+		got := []string{}
+		for _, r := range a.Results {
+			got = append(got, r.Flag)
+		}
+		if a.Results[0].DoseID == nil || *a.Results[0].DoseID != second.ID || *a.Results[1].DoseID != first.ID ||
+			got[2] != dispenser.FlagDoubleDose || got[3] != dispenser.FlagUnmatched {
+			t.Fatalf("per-event results %+v", a.Results)
+		}
+		if d := b.reload(first.ID); d.State != store.DoseTaken || *d.OnTime {
+			t.Fatalf("first dose %+v", d)
+		}
+	})
+}

@@ -36,7 +36,8 @@ type candidate struct {
 
 // takeEvent is an accepted dose_taken event waiting to be matched.
 type takeEvent struct {
-	RowID       int64 // dose_events.id
+	ID          string // device event id
+	RowID       int64  // dose_events.id, once inserted
 	ResultIndex int
 	OccurredAt  time.Time
 	Compartment int
@@ -56,6 +57,7 @@ type takenDose struct {
 }
 
 type eventMatch struct {
+	ID            string
 	RowID, DoseID int64
 	ResultIndex   int
 	Flag          string
@@ -63,6 +65,28 @@ type eventMatch struct {
 
 func newOutcome() *matchOutcome {
 	return &matchOutcome{taken: map[int64]takenDose{}, doubled: map[int64]bool{}}
+}
+
+// byEvent indexes the event matches by device event id.
+func (o *matchOutcome) byEvent() map[string]eventMatch {
+	m := make(map[string]eventMatch, len(o.events))
+	for _, em := range o.events {
+		m[em.ID] = em
+	}
+	return m
+}
+
+// changedFrom lists the matches of o that differ from what old decided
+// (and was already written with the insert).
+func (o *matchOutcome) changedFrom(old *matchOutcome) []eventMatch {
+	before := old.byEvent()
+	var out []eventMatch
+	for _, em := range o.events {
+		if b := before[em.ID]; b.DoseID != em.DoseID || b.Flag != em.Flag {
+			out = append(out, em)
+		}
+	}
+	return out
 }
 
 // match assigns each take event (in occurred_at order) to the nearest
@@ -94,7 +118,7 @@ func match(regs []regimenWindow, cands []candidate, takes []takeEvent, out *matc
 				open = nearer(cands, open, i, t.OccurredAt)
 			}
 		}
-		em := eventMatch{RowID: t.RowID, ResultIndex: t.ResultIndex}
+		em := eventMatch{ID: t.ID, RowID: t.RowID, ResultIndex: t.ResultIndex}
 		switch {
 		case open >= 0:
 			c := &cands[open]

@@ -8,28 +8,43 @@ import (
 	"gorm.io/gorm"
 )
 
-// insertEvents inserts the batch in one statement; rows that already exist
-// (a retry) are skipped by ON CONFLICT and missing from the returned map of
-// device event id -> dose_events.id.
-func insertEvents(tx *gorm.DB, dispenserID int64, events []Event, now time.Time) (map[string]int64, error) {
+// insertEvents inserts the batch, each take with its match, in one
+// statement; rows that already exist (a retry) are skipped by ON CONFLICT
+// and missing from the returned map of device event id -> dose_events.id.
+// On Postgres the same statement advances dispensers.last_seq.
+func insertEvents(tx *gorm.DB, b *batch, matches map[string]eventMatch, now time.Time) (map[string]int64, error) {
+	pg := store.IsPostgres(tx)
 	var sb strings.Builder
+	args := make([]any, 0, len(b.events)*11+3)
+	if pg && b.maxSeq > 0 {
+		sb.WriteString("WITH seq AS (UPDATE dispensers SET last_seq = ? WHERE id = ? AND last_seq < ?), ins AS (")
+		args = append(args, b.maxSeq, b.d.ID, b.maxSeq)
+	}
 	sb.WriteString(`INSERT INTO dose_events (dispenser_id, device_event_id, type, occurred_at, received_at,
-		compartment, quantity, seq, details, flag) VALUES `)
-	args := make([]any, 0, len(events)*9)
-	for i, ev := range events {
+		compartment, quantity, seq, details, dose_id, flag) VALUES `)
+	for i, ev := range b.events {
 		if i > 0 {
 			sb.WriteByte(',')
 		}
-		sb.WriteString("(?,?,?,?,?,?,?,?,?,'')")
-		args = append(args, dispenserID, ev.ID, ev.Type, ev.OccurredAt, now, ptr(ev.Compartment), ptr(ev.Quantity), ptr(ev.Seq), ev.Details)
+		sb.WriteString("(?,?,?,?,?,?,?,?,?,?,?)")
+		m := matches[ev.ID]
+		var doseID any
+		if m.DoseID != 0 {
+			doseID = m.DoseID
+		}
+		args = append(args, b.d.ID, ev.ID, ev.Type, ev.OccurredAt, now, ptr(ev.Compartment), ptr(ev.Quantity), ptr(ev.Seq),
+			ev.Details, doseID, m.Flag)
 	}
 	sb.WriteString(" ON CONFLICT (dispenser_id, device_event_id) DO NOTHING RETURNING id, device_event_id")
+	if pg && b.maxSeq > 0 {
+		sb.WriteString(") SELECT id, device_event_id FROM ins")
+	}
 	rows, err := tx.Raw(sb.String(), args...).Rows()
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	ids := make(map[string]int64, len(events))
+	ids := make(map[string]int64, len(b.events))
 	for rows.Next() {
 		var id int64
 		var devID string
@@ -38,7 +53,13 @@ func insertEvents(tx *gorm.DB, dispenserID int64, events []Event, now time.Time)
 		}
 		ids[devID] = id
 	}
-	return ids, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if !pg && b.maxSeq > 0 {
+		err = tx.Exec("UPDATE dispensers SET last_seq = ? WHERE id = ? AND last_seq < ?", b.maxSeq, b.d.ID, b.maxSeq).Error
+	}
+	return ids, err
 }
 
 // ptr turns a nil pointer into an untyped nil parameter and dereferences the rest.
@@ -49,8 +70,9 @@ func ptr[T any](p *T) any {
 	return *p
 }
 
-// applyOutcome writes a match outcome with one statement per kind of change:
-// doses taken, doses taken twice, event links and flags, alerts closed.
+// applyOutcome records the doses: taken (and their open alerts closed, so
+// no later escalation step fires) and taken twice. One statement each; on
+// Postgres the alert close rides on the dose update.
 func applyOutcome(tx *gorm.DB, out *matchOutcome, now time.Time) error {
 	pg := store.IsPostgres(tx)
 	if len(out.taken) > 0 {
@@ -61,14 +83,17 @@ func applyOutcome(tx *gorm.DB, out *matchOutcome, now time.Time) error {
 			at.when(id, t.At, "timestamptz")
 			onTime.when(id, t.OnTime, "boolean")
 		}
-		sql := "UPDATE dose_instances SET state = 'taken', source = 'dispenser', dispenser_reported = ?, updated_at = ?, " +
+		update := "UPDATE dose_instances SET state = 'taken', source = 'dispenser', dispenser_reported = ?, updated_at = ?, " +
 			"taken_at = " + at.sql() + ", on_time = " + onTime.sql() + " WHERE id IN ?"
 		args := append(append(append([]any{true, now}, at.args...), onTime.args...), ids)
-		if err := tx.Exec(sql, args...).Error; err != nil {
-			return err
+		closeAlerts := "UPDATE alerts SET closed_at = ?, close_reason = 'dose_recorded' WHERE closed_at IS NULL AND dose_id IN "
+		var err error
+		if pg {
+			err = tx.Exec("WITH upd AS ("+update+" RETURNING id) "+closeAlerts+"(SELECT id FROM upd)", append(args, now)...).Error
+		} else if err = tx.Exec(update, args...).Error; err == nil {
+			err = tx.Exec(closeAlerts+"?", now, ids).Error
 		}
-		if err := tx.Exec(`UPDATE alerts SET closed_at = ?, close_reason = 'dose_recorded'
-			WHERE dose_id IN ? AND closed_at IS NULL`, now, ids).Error; err != nil {
+		if err != nil {
 			return err
 		}
 	}
@@ -81,7 +106,7 @@ func applyOutcome(tx *gorm.DB, out *matchOutcome, now time.Time) error {
 			return err
 		}
 	}
-	return linkEvents(tx, pg, out.events)
+	return nil
 }
 
 // linkEvents sets dose_id and flag of the matched events in one statement.
