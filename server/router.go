@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/doseloop/doseloop/auth"
 	"github.com/doseloop/doseloop/httpx"
 	"github.com/doseloop/doseloop/store"
 	"github.com/gin-gonic/gin"
@@ -17,7 +18,7 @@ func (a *app) router() *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(httpx.Logger(), httpx.Recover(), httpx.Errors(), httpx.BodyLimit(httpx.DefaultBodyLimit))
+	r.Use(httpx.Logger(), httpx.Recover(), httpx.Errors(), httpx.BodyLimit(httpx.DefaultBodyLimit), auth.WithClock(a.clock))
 	r.NoRoute(httpx.NoRoute)
 	r.NoMethod(httpx.NoMethod)
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
