@@ -1,0 +1,56 @@
+package seed_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/doseloop/doseloop/seed"
+	"github.com/doseloop/doseloop/store"
+	"github.com/doseloop/doseloop/store/storetest"
+	"gorm.io/gorm"
+)
+
+// History gives every scheduled demo regimen 30 days of decided doses, a
+// spread of adherence, and writes nothing new the second time.
+func TestHistoryIsPlausibleAndIdempotent(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 3, 31, 15, 0, 0, 0, time.UTC)
+		if _, err := seed.Seed(ctx, db, now); err != nil {
+			t.Fatal(err)
+		}
+		if err := seed.History(ctx, db, now); err != nil {
+			t.Fatal(err)
+		}
+		var states []struct {
+			State string
+			N     int64
+		}
+		db.Model(&store.DoseInstance{}).Select("state, COUNT(*) AS n").Group("state").Scan(&states)
+		by := map[string]int64{}
+		var total int64
+		for _, s := range states {
+			by[s.State], total = s.N, total+s.N
+		}
+		if total < 12*30 || by["taken"] < total*6/10 || by["missed"] == 0 || by["skipped"] == 0 || by["pending"] != 0 {
+			t.Fatalf("dose states %v", by)
+		}
+		var alerts int64
+		db.Model(&store.Alert{}).Where("acknowledged_by IS NOT NULL").Count(&alerts)
+		if alerts == 0 {
+			t.Error("no acknowledged escalation for missed critical doses")
+		}
+		var allAlerts, again, alertsAgain int64
+		db.Model(&store.Alert{}).Count(&allAlerts)
+		if err := seed.History(ctx, db, now); err != nil {
+			t.Fatal(err)
+		}
+		db.Model(&store.DoseInstance{}).Count(&again)
+		db.Model(&store.Alert{}).Count(&alertsAgain)
+		if again != total || alertsAgain != allAlerts {
+			t.Errorf("second run: %d doses (was %d), %d alerts (was %d)", again, total, alertsAgain, allAlerts)
+		}
+	})
+}
