@@ -97,32 +97,19 @@ func (d *Dispatcher) Tick(ctx context.Context) (Stats, error) {
 	if err != nil {
 		return Stats{Claimed: len(rows)}, err
 	}
-	var (
-		mu    sync.Mutex
-		st    = Stats{Claimed: len(rows)}
-		wg    sync.WaitGroup
-		slots = make(chan struct{}, d.Senders)
-	)
-	for _, row := range rows {
+	outcomes := make([]outcome, len(rows))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, d.Senders)
+	for i, row := range rows {
 		wg.Add(1)
 		slots <- struct{}{}
-		go func(row store.Notification) {
+		go func() {
 			defer func() { <-slots; wg.Done() }()
-			o := d.process(ctx, row, recips, targets[row.RecipientID])
-			if d.beforeRecord != nil && d.beforeRecord(row) != nil {
-				return // simulated crash: nothing recorded
-			}
-			if err := d.record(context.WithoutCancel(ctx), row, o); err != nil {
-				d.Logger.Error("notify: record outcome", "notification_id", row.ID, "err", err)
-				return
-			}
-			mu.Lock()
-			st.count(o.state)
-			mu.Unlock()
-		}(row)
+			outcomes[i] = d.process(ctx, row, recips, targets[row.RecipientID])
+		}()
 	}
 	wg.Wait()
-	return st, nil
+	return d.recordAll(context.WithoutCancel(ctx), rows, outcomes)
 }
 
 func (s *Stats) count(state string) {
