@@ -17,7 +17,11 @@ func (a *app) startDemo(ctx context.Context, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := seed.History(ctx, a.db, a.clock.Now()); err != nil {
+		return err
+	}
 	printLogins(stdout, d)
+	fmt.Fprintf(stdout, "Dashboard: http://localhost%s/web/ (sign in as a physician or the admin)\n", a.cfg.Addr)
 	return a.startDemoSimulation(ctx, d)
 }
 
@@ -42,6 +46,7 @@ func cmdSeed(args []string, getenv func(string) string, stdout, stderr io.Writer
 		defer a.close()
 		var d *seed.Demo
 		if d, err = seed.Seed(ctx, a.db, a.clock.Now()); err == nil {
+			err = seed.History(ctx, a.db, a.clock.Now())
 			printLogins(stdout, d)
 		}
 	}

@@ -23,6 +23,7 @@ func (a *app) router() *gin.Engine {
 	r.NoMethod(httpx.NoMethod)
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", a.handleReady)
+	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/web/") })
 	a.auth.Register(r)
 	for _, register := range a.routes {
 		register(r)
