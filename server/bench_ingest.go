@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -39,6 +40,7 @@ func benchIngest(args []string, getenv func(string) string, stdout, stderr io.Wr
 	matching := fs.String("matching", "set", "set (one statement per batch) or per-event (reference)")
 	retry := fs.Float64("retry", 0.02, "share of answered batches posted again (duplicates)")
 	keep := fs.Bool("keep", false, "keep the benchmark schema")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the load phase (server and load generator) to this file")
 	if err := fs.Parse(args); err != nil || *batch < 1 || *batch > 500 || *devices < 1 || *conc < 1 ||
 		(*matching != "set" && *matching != "per-event") {
 		fmt.Fprintln(stderr, "usage: server bench ingest [-batch 100] [-devices 100] [-duration 15s] [-concurrency 8] [-rate 0] [-matching set|per-event]")
@@ -60,6 +62,16 @@ func benchIngest(args []string, getenv func(string) string, stdout, stderr io.Wr
 	defer drop()
 	cfg.DatabaseURL = dbURL
 	ingestPerEventMatching = *matching == "per-event"
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(stderr, "doseloop: bench ingest:", err)
+			return 1
+		}
+		defer f.Close()
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	res, stats, err := runIngestBench(ctx, cfg, benchPlan{batch: *batch, devices: *devices, dur: *dur, conc: *conc, rate: *rate, retry: *retry}, stdout)
 	if err != nil {
 		fmt.Fprintln(stderr, "doseloop: bench ingest:", err)

@@ -60,6 +60,9 @@ func (d *Device) Clock() time.Time { return d.now().Add(d.Skew) }
 
 // NewEvent makes an event with a fresh id and the next sequence number.
 func (d *Device) NewEvent(typ string, at time.Time, compartment int) Event {
+	// Start from the clock in milliseconds, so a restarted simulator keeps
+	// its sequence numbers increasing as real firmware (with flash) would.
+	d.seq.CompareAndSwap(0, d.Clock().UnixMilli())
 	seq := d.seq.Add(1)
 	ev := Event{ID: NewID(), Type: typ, OccurredAt: at.UTC().Format(time.RFC3339Nano), Seq: &seq}
 	if compartment > 0 {

@@ -79,6 +79,14 @@ func (f *Fleet) runDevice(ctx context.Context, d *Device, r *rand.Rand) {
 			log.Info("simulated dispenser offline", "serial", d.Serial, "until", offline.Format(time.RFC3339))
 			continue
 		}
+		if now.Sub(lastBeat) >= 5*time.Minute {
+			if battery > 5 && r.IntN(10) == 0 {
+				battery--
+			}
+			if err := d.Heartbeat(ctx, battery, "2.4.0-sim", -60-r.IntN(30)); err == nil {
+				lastBeat = now
+			}
+		}
 		if s, tag, err := d.Schedule(ctx, etag); err != nil {
 			log.Warn("simulated dispenser: schedule", "serial", d.Serial, "err", err)
 		} else if s != nil {
@@ -96,14 +104,6 @@ func (f *Fleet) runDevice(ctx context.Context, d *Device, r *rand.Rand) {
 		}
 		plan, outbox = f.due(d, plan, outbox, now)
 		outbox = f.flush(ctx, d, r, outbox, log)
-		if now.Sub(lastBeat) >= 5*time.Minute {
-			if battery > 5 && r.IntN(10) == 0 {
-				battery--
-			}
-			if err := d.Heartbeat(ctx, battery, "2.4.0-sim", -60-r.IntN(30)); err == nil {
-				lastBeat = now
-			}
-		}
 	}
 }
 

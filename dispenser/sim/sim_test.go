@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/base64"
 	"math/rand/v2"
 	"net/http/httptest"
 	"testing"
@@ -34,6 +35,10 @@ func server(t *testing.T, db *gorm.DB, clk clock.Clock) (*httptest.Server, *stor
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
 	return srv, w
+}
+
+func pub(k ed25519.PrivateKey) string {
+	return base64.StdEncoding.EncodeToString(k.Public().(ed25519.PublicKey))
 }
 
 func key(s string) ed25519.PrivateKey {
