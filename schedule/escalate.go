@@ -65,6 +65,10 @@ func (s *Scheduler) sendStep(tx *gorm.DB, a claimedAlert, st Step, now time.Time
 		return err
 	}
 	d := doses[0]
+	if d.State != store.DoseMissed {
+		// recorded by a path that did not close the alert: close it now
+		return CloseDoseAlert(tx, d.ID, "dose_recorded", now)
+	}
 	users, template, err := stepRecipients(tx, d, st, a.Critical, now)
 	if err != nil {
 		return err

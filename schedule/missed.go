@@ -5,7 +5,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/doseloop/doseloop/store"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // SweepMissed turns pending doses past their grace into missed ones and
@@ -42,36 +44,54 @@ func (s *Scheduler) SweepMissed(ctx context.Context, now time.Time) (int, error)
 }
 
 // openMissedAlerts inserts one alert per dose with the first ladder step of
-// its patient's policy already scheduled.
+// its patient's policy already scheduled: set-based for patients on the
+// default ladder (the common case, one INSERT ... SELECT per criticality),
+// row by row for patients with a policy of their own.
 func openMissedAlerts(tx *gorm.DB, doseIDs []int64, now time.Time) error {
 	if len(doseIDs) == 0 {
 		return nil
 	}
+	for _, critical := range []bool{false, true} {
+		step, at := firstStep(DefaultPolicy, critical, now)
+		if err := tx.Exec(`INSERT INTO alerts (patient_id, kind, dose_id, critical, opened_at, next_step, next_at)
+			SELECT d.patient_id, 'missed_dose', d.id, r.critical, ?, ?, ? FROM dose_instances d
+			JOIN regimens r ON r.id = d.regimen_id JOIN patients p ON p.id = d.patient_id
+			WHERE d.id IN ? AND r.critical = ? AND p.escalation_policy = ''
+			ON CONFLICT (dose_id) DO NOTHING`, now, step, at, doseIDs, critical).Error; err != nil {
+			return err
+		}
+	}
+	return openCustomAlerts(tx, doseIDs, now)
+}
+
+func openCustomAlerts(tx *gorm.DB, doseIDs []int64, now time.Time) error {
 	var facts []struct {
 		ID, PatientID    int64
 		Critical         bool
 		EscalationPolicy string
 	}
 	if err := tx.Raw(`SELECT d.id, d.patient_id, r.critical, p.escalation_policy FROM dose_instances d
-		JOIN regimens r ON r.id = d.regimen_id JOIN patients p ON p.id = d.patient_id WHERE d.id IN ?`, doseIDs).Scan(&facts).Error; err != nil {
+		JOIN regimens r ON r.id = d.regimen_id JOIN patients p ON p.id = d.patient_id
+		WHERE d.id IN ? AND p.escalation_policy <> ''`, doseIDs).Scan(&facts).Error; err != nil {
 		return err
 	}
-	var sb strings.Builder
-	args := make([]any, 0, len(facts)*7)
-	for i, f := range facts {
-		step, at, ok := policyOf(f.PatientID, f.EscalationPolicy).nextStep(0, f.Critical, now)
-		var next any
-		if ok {
-			next = at
-		} else {
-			step = len(policyOf(f.PatientID, f.EscalationPolicy).Steps)
+	for _, f := range facts {
+		step, at := firstStep(policyOf(f.PatientID, f.EscalationPolicy), f.Critical, now)
+		a := store.Alert{PatientID: f.PatientID, Kind: store.AlertMissedDose, DoseID: &f.ID, Critical: f.Critical,
+			OpenedAt: now, NextStep: step, NextAt: at}
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&a).Error; err != nil {
+			return err
 		}
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteString("(?,?,?,?,?,?,?)")
-		args = append(args, f.PatientID, "missed_dose", f.ID, f.Critical, now, step, next)
 	}
-	return tx.Exec(`INSERT INTO alerts (patient_id, kind, dose_id, critical, opened_at, next_step, next_at) VALUES `+
-		sb.String()+` ON CONFLICT (dose_id) DO NOTHING`, args...).Error
+	return nil
+}
+
+// firstStep is where a new alert starts on p: the first applicable step and
+// when it fires, or past the end (nil) when no step applies.
+func firstStep(p Policy, critical bool, opened time.Time) (int, *time.Time) {
+	idx, at, ok := p.nextStep(0, critical, opened)
+	if !ok {
+		return len(p.Steps), nil
+	}
+	return idx, &at
 }

@@ -24,6 +24,8 @@ type doseInfo struct {
 	PatientName, Medication  string
 	LocalTime, TimeZone      string
 	Critical                 bool
+	State                    string
+	SnoozeCount              int
 }
 
 // loadDoses reads the message facts for ids in one query.
@@ -33,7 +35,7 @@ func loadDoses(tx *gorm.DB, ids []int64) ([]doseInfo, error) {
 		return out, nil
 	}
 	err := tx.Raw(`SELECT d.id, d.patient_id, d.regimen_id, p.user_id, p.name AS patient_name, m.name AS medication,
-			d.local_time, p.time_zone, r.critical
+			d.local_time, p.time_zone, r.critical, d.state, d.snooze_count
 		FROM dose_instances d JOIN patients p ON p.id = d.patient_id JOIN regimens r ON r.id = d.regimen_id
 		JOIN medications m ON m.id = r.medication_id WHERE d.id IN ? ORDER BY d.id`, ids).Scan(&out).Error
 	return out, err
@@ -44,8 +46,13 @@ func toPatient(tx *gorm.DB, d doseInfo, kind, template string, now time.Time) er
 	if d.UserID == nil {
 		return nil
 	}
+	key := fmt.Sprintf("dose:%d:%s:user:%d:push", d.ID, kind, *d.UserID)
+	if kind == KindReReminder && d.SnoozeCount > 0 {
+		// each snooze ends in a re-reminder of its own
+		key = fmt.Sprintf("dose:%d:%s:snooze:%d:user:%d:push", d.ID, kind, d.SnoozeCount, *d.UserID)
+	}
 	n := &store.Notification{
-		DedupeKey:   fmt.Sprintf("dose:%d:%s:user:%d:push", d.ID, kind, *d.UserID),
+		DedupeKey:   key,
 		RecipientID: *d.UserID, Channel: "push", Kind: kind, Critical: d.Critical,
 		PatientID: &d.PatientID, DoseID: &d.ID, NotBefore: now, CreatedAt: now,
 	}
