@@ -1,6 +1,9 @@
 package dispenser_test
 
 import (
+	"encoding/json"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -202,6 +205,35 @@ func TestPerEventMatchingGivesTheSameAnswers(t *testing.T) {
 		}
 		if d := b.reload(first.ID); d.State != store.DoseTaken || *d.OnTime {
 			t.Fatalf("first dose %+v", d)
+		}
+	})
+}
+
+func TestBatchLimits(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, b *bundle) {
+		events := make([]map[string]any, 0, 501)
+		for i := range 500 {
+			events = append(events, take(uid(1000+i), t0.Add(-time.Duration(i)*time.Minute)))
+		}
+		if a := b.post(events...); a.Accepted != 500 {
+			t.Fatalf("500-event batch: %d accepted", a.Accepted)
+		}
+		events = append(events, take(uid(2000), t0))
+		body, _ := json.Marshal(map[string]any{"events": events})
+		rec := b.signed("POST", "/v1/dispenser/events", body, b.disp.Serial, b.key)
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "batch_too_large") {
+			t.Fatalf("501 events: %d %s", rec.Code, rec.Body)
+		}
+		huge := []byte(`{"events":[{"id":"` + strings.Repeat("x", 1<<20) + `"}]}`)
+		if rec := b.signed("POST", "/v1/dispenser/events", huge, b.disp.Serial, b.key); rec.Code != http.StatusRequestEntityTooLarge {
+			t.Fatalf("over 1 MiB: %d", rec.Code)
+		}
+		if rec := b.signed("POST", "/v1/dispenser/events", []byte(`{"events":[`), b.disp.Serial, b.key); rec.Code != http.StatusBadRequest {
+			t.Fatalf("malformed: %d", rec.Code)
+		}
+		if n := b.countEvents(); n != 500 {
+			t.Fatalf("%d events stored", n)
 		}
 	})
 }
