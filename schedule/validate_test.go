@@ -150,3 +150,24 @@ func FuzzTiming(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPolicy: a stored or submitted escalation policy either is rejected as
+// Invalid or has steps in time order with known recipients.
+func FuzzPolicy(f *testing.F) {
+	f.Add(`{"steps":[{"after_min":15,"notify":"patient"},{"after_min":30,"notify":"caregiver","order":1}]}`)
+	f.Add(`{"steps":[{"after_min":-1,"notify":"physician","critical_only":true}]}`)
+	f.Fuzz(func(t *testing.T, raw string) {
+		p, err := schedule.ParsePolicy(raw)
+		if err != nil {
+			if !apperr.Is(err, apperr.Invalid) {
+				t.Fatalf("non-validation error %v", err)
+			}
+			return
+		}
+		for i, s := range p.Steps {
+			if (i > 0 && s.AfterMin < p.Steps[i-1].AfterMin) || (s.Notify == schedule.NotifyCaregiver && s.Order < 1) {
+				t.Fatalf("accepted a bad policy %+v", p)
+			}
+		}
+	})
+}
