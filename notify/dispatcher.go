@@ -97,6 +97,10 @@ func (d *Dispatcher) Tick(ctx context.Context) (Stats, error) {
 	if err != nil {
 		return Stats{Claimed: len(rows)}, err
 	}
+	obsolete, err := loadObsolete(ctx, d.DB, rows)
+	if err != nil {
+		return Stats{Claimed: len(rows)}, err
+	}
 	outcomes := make([]outcome, len(rows))
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, d.Senders)
@@ -105,6 +109,10 @@ func (d *Dispatcher) Tick(ctx context.Context) (Stats, error) {
 		slots <- struct{}{}
 		go func() {
 			defer func() { <-slots; wg.Done() }()
+			if obsolete[row.ID] {
+				outcomes[i] = dead(ReasonObsolete)
+				return
+			}
 			outcomes[i] = d.process(ctx, row, recips, targets[row.RecipientID])
 		}()
 	}
