@@ -3,6 +3,7 @@ package benchfleet
 import (
 	"context"
 
+	"github.com/doseloop/doseloop/dispenser/sim"
 	"github.com/doseloop/doseloop/store"
 	"gorm.io/gorm"
 )
@@ -20,7 +21,7 @@ type Stats struct {
 // Check reads the fleet's events back and compares them with acked
 // (serial -> acknowledged event ids) and sent (serial -> every id posted;
 // nil skips the never-sent check).
-func Check(ctx context.Context, db *gorm.DB, clinicID int64, acked, sent map[string]map[string]bool) (*Stats, error) {
+func Check(ctx context.Context, db *gorm.DB, clinicID int64, acked, sent map[string]sim.IDSet) (*Stats, error) {
 	rows, err := db.WithContext(ctx).Raw(`SELECT d.serial, e.device_event_id, e.flag FROM dose_events e
 		JOIN dispensers d ON d.id = e.dispenser_id WHERE d.clinic_id = ?`, clinicID).Rows()
 	if err != nil {
@@ -28,16 +29,17 @@ func Check(ctx context.Context, db *gorm.DB, clinicID int64, acked, sent map[str
 	}
 	defer rows.Close()
 	s := &Stats{}
-	stored := map[string]map[string]int{}
+	stored := map[string]map[[16]byte]int{}
 	for rows.Next() {
 		var serial, id, flag string
 		if err := rows.Scan(&serial, &id, &flag); err != nil {
 			return nil, err
 		}
 		if stored[serial] == nil {
-			stored[serial] = map[string]int{}
+			stored[serial] = map[[16]byte]int{}
 		}
-		stored[serial][id]++
+		key := sim.IDKey(id)
+		stored[serial][key]++
 		s.Stored++
 		switch flag {
 		case "double_dose":
@@ -45,7 +47,7 @@ func Check(ctx context.Context, db *gorm.DB, clinicID int64, acked, sent map[str
 		case "unmatched":
 			s.Unmatched++
 		}
-		if stored[serial][id] > 1 || (sent != nil && !sent[serial][id]) {
+		if stored[serial][key] > 1 || (sent != nil && !sent[serial].Has(id)) {
 			s.Duplicates++
 		}
 	}
@@ -53,8 +55,8 @@ func Check(ctx context.Context, db *gorm.DB, clinicID int64, acked, sent map[str
 		return nil, err
 	}
 	for serial, ids := range acked {
-		for id := range ids {
-			if stored[serial][id] == 0 {
+		for key := range ids {
+			if stored[serial][key] == 0 {
 				s.Lost++
 			}
 		}

@@ -23,7 +23,7 @@ type Fleet struct {
 }
 
 // Provision creates n dispensers named PREFIX-0001..., each assigned to a
-// patient whose three regimens (compartments 1-3) are due every 4 hours,
+// patient whose four regimens (compartments 1-4) are due every 3 hours,
 // with dose instances for the last Days days, and returns walkers that post
 // to baseURL. Device keys come from seed.DispenserKey(serial).
 func Provision(ctx context.Context, db *gorm.DB, prefix string, n int, baseURL string, client *http.Client) (*Fleet, error) {
@@ -61,14 +61,14 @@ func device(tx *gorm.DB, clinicID, medID int64, serial string, now time.Time) (*
 	}
 	schedule := map[int][]time.Time{}
 	var doses []store.DoseInstance
-	for comp := 1; comp <= 3; comp++ {
+	for comp := 1; comp <= 4; comp++ {
 		r := store.Regimen{PatientID: p.ID, MedicationID: medID, DoseQuantity: 1, DoseUnit: "tablet",
-			Timing: `{"frequency":1,"period":4,"periodUnit":"h"}`, OnTimeWindowMin: 60, GraceMin: 60,
+			Timing: `{"frequency":1,"period":3,"periodUnit":"h"}`, OnTimeWindowMin: 60, GraceMin: 60,
 			Compartment: &comp, StartsAt: now.AddDate(0, 0, -Days), CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(&r).Error; err != nil {
 			return nil, 0, err
 		}
-		for at := r.StartsAt.Add(time.Duration(comp) * 20 * time.Minute); at.Before(now); at = at.Add(4 * time.Hour) {
+		for at := r.StartsAt.Add(time.Duration(comp) * 20 * time.Minute); at.Before(now); at = at.Add(3 * time.Hour) {
 			schedule[comp] = append(schedule[comp], at)
 			doses = append(doses, store.DoseInstance{PatientID: p.ID, RegimenID: r.ID, ScheduledAt: at,
 				LocalDate: at.Format("2006-01-02"), LocalTime: at.Format("15:04"), State: store.DosePending,

@@ -28,15 +28,15 @@ type LoadResult struct {
 	Requests, Events, Errors, Retried int
 	Elapsed                           time.Duration
 	Latencies                         []time.Duration
-	Acked                             map[string]map[string]bool
-	Sent                              map[string]map[string]bool // every id posted, answered or not
+	Acked                             map[string]IDSet
+	Sent                              map[string]IDSet // every id posted, answered or not
 }
 
 // Run runs the load until Duration passes (or ctx ends).
 func (l *Load) Run(ctx context.Context) *LoadResult {
-	res := &LoadResult{Acked: map[string]map[string]bool{}, Sent: map[string]map[string]bool{}}
+	res := &LoadResult{Acked: map[string]IDSet{}, Sent: map[string]IDSet{}}
 	for _, w := range l.Walkers {
-		res.Acked[w.Device.Serial], res.Sent[w.Device.Serial] = map[string]bool{}, map[string]bool{}
+		res.Acked[w.Device.Serial], res.Sent[w.Device.Serial] = IDSet{}, IDSet{}
 	}
 	ctx, cancel := context.WithTimeout(ctx, l.Duration)
 	defer cancel()
@@ -102,7 +102,7 @@ func (l *Load) worker(ctx context.Context, i int, tokens <-chan struct{}, res *L
 		batch := w.Next(l.Batch)
 		mu.Lock()
 		for _, ev := range batch {
-			res.Sent[w.Device.Serial][ev.ID] = true
+			res.Sent[w.Device.Serial].Add(ev.ID)
 		}
 		mu.Unlock()
 		lat, acked, tries, ok := l.post(ctx, w.Device, batch)
@@ -120,7 +120,7 @@ func (l *Load) worker(ctx context.Context, i int, tokens <-chan struct{}, res *L
 			res.Events += len(batch)
 			res.Latencies = append(res.Latencies, lat)
 			for _, id := range acked {
-				res.Acked[w.Device.Serial][id] = true
+				res.Acked[w.Device.Serial].Add(id)
 			}
 		} else {
 			res.Errors++

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"math/rand/v2"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -121,5 +122,15 @@ func TestProfileMix(t *testing.T) {
 	}
 	if missed < 600 || missed > 1000 || late < 600 || late > 1000 || double < 150 || double > 450 || onTime < 7500 {
 		t.Fatalf("mix missed=%d late=%d double=%d on_time=%d", missed, late, double, onTime)
+	}
+}
+
+func TestIDSet(t *testing.T) {
+	t.Parallel()
+	s := sim.IDSet{}
+	a, b := sim.NewID(), sim.NewID()
+	s.Add(a)
+	if !s.Has(a) || s.Has(b) || !s.Has(strings.ToUpper(a)) {
+		t.Fatalf("set %v: has a=%v b=%v", s, s.Has(a), s.Has(b))
 	}
 }
