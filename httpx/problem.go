@@ -7,6 +7,7 @@
 package httpx
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -59,6 +60,12 @@ func Errors() gin.HandlerFunc {
 // WriteProblem writes err as an RFC 9457 problem document.
 func WriteProblem(c *gin.Context, err error) {
 	var e *apperr.Error
+	if errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil {
+		// The client went away mid-request: nothing to answer, nothing broken.
+		slog.DebugContext(c.Request.Context(), "client disconnected", "request_id", RequestID(c), "route", c.FullPath())
+		c.Abort()
+		return
+	}
 	if !errors.As(err, &e) {
 		slog.ErrorContext(c.Request.Context(), "internal error", "request_id", RequestID(c),
 			"method", c.Request.Method, "route", c.FullPath(), "err", err)
