@@ -62,11 +62,8 @@ func (h *Handler) listAudit(c *gin.Context) {
 		return
 	}
 	out := httpx.List[auditView]{Items: []auditView{}}
-	for i, e := range rows {
-		if i == page.Limit {
-			out.NextCursor = httpx.EncodeCursor(strconv.FormatInt(rows[i-1].ID, 10))
-			break
-		}
+	rows, out.NextCursor = httpx.Trim(rows, page, func(e store.AuditEntry) string { return strconv.FormatInt(e.ID, 10) })
+	for _, e := range rows {
 		out.Items = append(out.Items, auditView{e.ID, e.At, e.ActorID, e.Action, e.PatientID, e.ObjectType, e.ObjectID, e.Outcome, e.RequestID})
 	}
 	c.JSON(http.StatusOK, out)

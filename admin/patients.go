@@ -76,11 +76,8 @@ func (h *Handler) listPatients(c *gin.Context) {
 		return
 	}
 	out := httpx.List[patientView]{Items: []patientView{}}
-	for i, p := range pts {
-		if i == page.Limit {
-			out.NextCursor = httpx.EncodeCursor(strconv.FormatInt(pts[i-1].ID, 10))
-			break
-		}
+	pts, out.NextCursor = httpx.Trim(pts, page, func(p store.Patient) string { return strconv.FormatInt(p.ID, 10) })
+	for _, p := range pts {
 		out.Items = append(out.Items, viewPatient(p))
 	}
 	auth.Audit(c, h.DB, "admin.patients.list", 0, "patient", 0, auth.OutcomeOK)

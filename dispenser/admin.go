@@ -149,11 +149,8 @@ func (s *Service) handleList(c *gin.Context) {
 		return
 	}
 	out := httpx.List[View]{Items: []View{}}
-	for i, d := range ds {
-		if i == page.Limit {
-			out.NextCursor = httpx.EncodeCursor(strconv.FormatInt(ds[i-1].ID, 10))
-			break
-		}
+	ds, out.NextCursor = httpx.Trim(ds, page, func(d store.Dispenser) string { return strconv.FormatInt(d.ID, 10) })
+	for _, d := range ds {
 		out.Items = append(out.Items, viewOf(d))
 	}
 	auth.Audit(c, s.DB, "dispenser.list", 0, "dispenser", 0, auth.OutcomeOK)

@@ -65,3 +65,13 @@ func JSONWithETag(c *gin.Context, v any) {
 	}
 	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 }
+
+// Trim cuts rows fetched with Limit+1 down to the page and returns the
+// cursor of the next page ("" on the last page), built from the last row kept.
+func Trim[T any](rows []T, p Page, key func(last T) string) ([]T, string) {
+	if len(rows) <= p.Limit {
+		return rows, ""
+	}
+	rows = rows[:p.Limit]
+	return rows, EncodeCursor(key(rows[len(rows)-1]))
+}

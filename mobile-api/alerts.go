@@ -67,11 +67,7 @@ func (a *API) handleInbox(c *gin.Context) {
 		return
 	}
 	list := httpx.List[AlertView]{}
-	if len(alerts) > page.Limit {
-		alerts = alerts[:page.Limit]
-		last := alerts[len(alerts)-1]
-		list.NextCursor = httpx.EncodeCursor(timeKey{At: last.OpenedAt, ID: last.ID}.encode())
-	}
+	alerts, list.NextCursor = httpx.Trim(alerts, page, func(l store.Alert) string { return timeKey{At: l.OpenedAt, ID: l.ID}.encode() })
 	if list.Items, err = a.alertViews(c, p.UserID, alerts); err != nil {
 		httpx.Fail(c, err)
 		return

@@ -46,10 +46,7 @@ func (a *API) handleGlance(c *gin.Context) {
 		return
 	}
 	list := httpx.List[GlanceView]{Items: []GlanceView{}}
-	if len(links) > page.Limit {
-		links = links[:page.Limit]
-		list.NextCursor = httpx.EncodeCursor(itoa(links[len(links)-1].PatientID))
-	}
+	links, list.NextCursor = httpx.Trim(links, page, func(x store.CareLink) string { return itoa(x.PatientID) })
 	for _, l := range links {
 		v, err := a.glance(c, l)
 		if err != nil {

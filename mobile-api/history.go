@@ -63,11 +63,7 @@ func (a *API) history(c *gin.Context, pt *store.Patient) (*httpx.List[DoseView],
 		return nil, err
 	}
 	list := &httpx.List[DoseView]{}
-	if len(doses) > page.Limit {
-		doses = doses[:page.Limit]
-		last := doses[len(doses)-1]
-		list.NextCursor = httpx.EncodeCursor(timeKey{At: last.ScheduledAt, ID: last.ID}.encode())
-	}
+	doses, list.NextCursor = httpx.Trim(doses, page, func(x store.DoseInstance) string { return timeKey{At: x.ScheduledAt, ID: x.ID}.encode() })
 	list.Items, err = doseViews(a.db(c), doses)
 	return list, err
 }

@@ -74,10 +74,7 @@ func (a *API) handleListLinks(c *gin.Context) {
 		return
 	}
 	list := httpx.List[LinkView]{}
-	if len(links) > page.Limit {
-		links = links[:page.Limit]
-		list.NextCursor = httpx.EncodeCursor(itoa(links[len(links)-1].ID))
-	}
+	links, list.NextCursor = httpx.Trim(links, page, func(x store.CareLink) string { return itoa(x.ID) })
 	if list.Items, err = a.linkViews(c, links); err != nil {
 		httpx.Fail(c, err)
 		return

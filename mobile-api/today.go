@@ -76,11 +76,7 @@ func (a *API) today(c *gin.Context, pt *store.Patient) (*TodayView, error) {
 		return nil, err
 	}
 	v := &TodayView{PatientID: pt.ID, Date: date, TimeZone: pt.TimeZone}
-	if len(doses) > page.Limit {
-		doses = doses[:page.Limit]
-		last := doses[len(doses)-1]
-		v.NextCursor = httpx.EncodeCursor(timeKey{At: last.ScheduledAt, ID: last.ID}.encode())
-	}
+	doses, v.NextCursor = httpx.Trim(doses, page, func(x store.DoseInstance) string { return timeKey{At: x.ScheduledAt, ID: x.ID}.encode() })
 	if v.Items, err = doseViews(a.db(c), doses); err != nil {
 		return nil, err
 	}
