@@ -76,13 +76,15 @@ func (s *Scheduler) sendStep(tx *gorm.DB, a claimedAlert, st Step, now time.Time
 	p := d.payload(template)
 	p.AlertID, p.Step = a.ID, a.NextStep+1
 	for _, uid := range users {
-		n := &store.Notification{
-			DedupeKey:   fmt.Sprintf("alert:%d:step:%d:user:%d:push", a.ID, a.NextStep, uid),
-			RecipientID: uid, Channel: "push", Kind: KindEscalation, Critical: a.Critical,
-			PatientID: &d.PatientID, DoseID: &d.ID, AlertID: &a.ID, NotBefore: now, CreatedAt: now,
-		}
-		if _, err := store.Enqueue(tx, n, p); err != nil {
-			return err
+		for _, ch := range st.channels() {
+			n := &store.Notification{
+				DedupeKey:   fmt.Sprintf("alert:%d:step:%d:user:%d:%s", a.ID, a.NextStep, uid, ch),
+				RecipientID: uid, Channel: ch, Kind: KindEscalation, Critical: a.Critical,
+				PatientID: &d.PatientID, DoseID: &d.ID, AlertID: &a.ID, NotBefore: now, CreatedAt: now,
+			}
+			if _, err := store.Enqueue(tx, n, p); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

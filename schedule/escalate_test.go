@@ -57,6 +57,10 @@ func TestEscalationLadder(t *testing.T) {
 			b.db.Model(&store.Patient{}).Where("id = ?", b.w.Patient.ID).
 				Update("escalation_policy", `{"steps":[{"after_min":5,"notify":"caregiver","order":1}]}`)
 		}, nil, with(base[:2], "09:05 escalation missed_dose_caregiver caregiver1")},
+		{"a step naming push and webhook queues one row per channel", func(t *testing.T, b *bundle) {
+			b.db.Model(&store.Patient{}).Where("id = ?", b.w.Patient.ID).
+				Update("escalation_policy", `{"steps":[{"after_min":5,"notify":"caregiver","order":1,"channels":["push","webhook"]}]}`)
+		}, nil, with(base[:2], "09:05 escalation missed_dose_caregiver caregiver1", "09:05 escalation missed_dose_caregiver caregiver1")},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

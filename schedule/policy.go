@@ -26,6 +26,17 @@ type Step struct {
 	Notify       string `json:"notify"`
 	Order        int    `json:"order,omitempty"`
 	CriticalOnly bool   `json:"critical_only,omitempty"`
+	// Channels the step uses: "push" (default), "webhook" (SMS/voice
+	// gateway) or both; urgent alerts should not rely on push alone.
+	Channels []string `json:"channels,omitempty"`
+}
+
+// channels returns the step's channels, push when none are named.
+func (s Step) channels() []string {
+	if len(s.Channels) == 0 {
+		return []string{"push"}
+	}
+	return s.Channels
 }
 
 // Policy is a patient's escalation ladder (patients.escalation_policy JSON);
@@ -83,6 +94,11 @@ func ValidatePolicy(p Policy) error {
 			}
 		default:
 			v.add(f+".notify", "must be patient, caregiver or physician")
+		}
+		for j, ch := range s.Channels {
+			if ch != "push" && ch != "webhook" {
+				v.add(fmt.Sprintf("%s.channels[%d]", f, j), "must be push or webhook")
+			}
 		}
 	}
 	return v.err()

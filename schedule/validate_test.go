@@ -104,6 +104,8 @@ func TestValidatePolicy(t *testing.T) {
 		`{"steps":[{"after_min":20,"notify":"caregiver"}]}`:                                               "order",
 		`{"steps":[{"after_min":20,"notify":"neighbour"}]}`:                                               "notify",
 		`{"steps":[{"after":20}]}`: "escalation_policy",
+		`{"steps":[{"after_min":5,"notify":"patient","channels":["push","webhook"]}]}`: "",
+		`{"steps":[{"after_min":5,"notify":"patient","channels":["pigeon"]}]}`:         "channels[0]",
 	} {
 		_, err := schedule.ParsePolicy(raw)
 		if (err == nil) != (bad == "") || (err != nil && !strings.Contains(err.Error()+fieldsOf(err), bad)) {
