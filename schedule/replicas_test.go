@@ -44,7 +44,7 @@ func TestThreeReplicasExactlyOnce(t *testing.T) {
 			if h, err = store.Open(ctx, url); err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { sqlDB, _ := h.DB(); sqlDB.Close() })
+			t.Cleanup(func() { store.Close(h) })
 		}
 		s := schedule.New(h, clk)
 		s.Batch = 2 // many small claims so the replicas interleave

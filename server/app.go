@@ -43,12 +43,9 @@ func (a *app) addWorker(name string, run func(ctx context.Context) error) {
 // newApp opens and migrates the database, creates the first admin on an empty
 // database, and wires every feature.
 func newApp(ctx context.Context, cfg Config, clk clock.Clock, stdout io.Writer) (*app, error) {
-	db, err := store.Open(ctx, cfg.DatabaseURL)
+	db, err := store.OpenMigrated(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
-	}
-	if err := store.Migrate(ctx, db); err != nil {
-		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	secret := cfg.TokenSecret
 	if len(secret) == 0 {
@@ -74,8 +71,4 @@ func newApp(ctx context.Context, cfg Config, clk clock.Clock, stdout io.Writer) 
 	return a, nil
 }
 
-func (a *app) close() {
-	if sqlDB, err := a.db.DB(); err == nil {
-		sqlDB.Close()
-	}
-}
+func (a *app) close() { store.Close(a.db) }

@@ -178,9 +178,7 @@ func benchDatabase(ctx context.Context, base string, keep bool) (string, func(),
 		if !keep {
 			admin.Exec("DROP SCHEMA " + name + " CASCADE")
 		}
-		if sqlDB, err := admin.DB(); err == nil {
-			sqlDB.Close()
-		}
+		store.Close(admin)
 	}, nil
 }
 

@@ -48,10 +48,7 @@ func benchNotify(args []string, getenv func(string) string, stdout, stderr io.Wr
 		return 2
 	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, cfg.DatabaseURL)
-	if err == nil {
-		err = store.Migrate(ctx, db)
-	}
+	db, err := store.OpenMigrated(ctx, cfg.DatabaseURL)
 	if err != nil {
 		fmt.Fprintln(stderr, "bench notify:", err)
 		return 1

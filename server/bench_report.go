@@ -49,14 +49,11 @@ func benchReport(args []string, getenv func(string) string, stdout, stderr io.Wr
 }
 
 func runReportBench(ctx context.Context, url string, patients, days, runs int, out io.Writer) error {
-	db, err := store.Open(ctx, url)
+	db, err := store.OpenMigrated(ctx, url)
 	if err != nil {
 		return err
 	}
-	defer func() { sqlDB, _ := db.DB(); sqlDB.Close() }()
-	if err := store.Migrate(ctx, db); err != nil {
-		return err
-	}
+	defer store.Close(db)
 	now := time.Now().UTC().Truncate(time.Minute)
 	t0 := time.Now()
 	seed, err := seedReportBench(ctx, db, patients, days, now)

@@ -43,14 +43,11 @@ func benchSchedule(args []string, getenv func(string) string, stdout, stderr io.
 }
 
 func runScheduleBench(ctx context.Context, url string, o benchseed.Options, future int, out io.Writer) error {
-	db, err := store.Open(ctx, url)
+	db, err := store.OpenMigrated(ctx, url)
 	if err != nil {
 		return err
 	}
-	defer func() { sqlDB, _ := db.DB(); sqlDB.Close() }()
-	if err := store.Migrate(ctx, db); err != nil {
-		return err
-	}
+	defer store.Close(db)
 	// Half a minute past the minute: no dose is due exactly "now".
 	now := time.Now().UTC().Truncate(time.Minute).Add(30 * time.Second)
 	t := time.Now()

@@ -88,3 +88,17 @@ func Migrate(ctx context.Context, db *gorm.DB) error {
 	}
 	return m.Up(ctx)
 }
+
+// OpenMigrated opens the database named by url and applies every pending
+// migration: what the server and the benchmarks need before any work.
+func OpenMigrated(ctx context.Context, url string) (*gorm.DB, error) {
+	db, err := Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	if err := Migrate(ctx, db); err != nil {
+		Close(db)
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	return db, nil
+}

@@ -93,3 +93,10 @@ func IsSQLite(db *gorm.DB) bool { return db.Dialector.Name() == "sqlite" }
 
 // IsPostgres reports whether db is Postgres.
 func IsPostgres(db *gorm.DB) bool { return db.Dialector.Name() == "postgres" }
+
+// Close releases db's connection pool.
+func Close(db *gorm.DB) {
+	if sqlDB, err := db.DB(); err == nil {
+		sqlDB.Close()
+	}
+}

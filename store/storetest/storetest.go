@@ -51,7 +51,7 @@ func PostgresURL(t testing.TB) (*gorm.DB, string) {
 	}
 	t.Cleanup(func() {
 		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		closeDB(admin)
+		store.Close(admin)
 	})
 	u, err := url.Parse(base)
 	if err != nil {
@@ -76,7 +76,7 @@ func open(t testing.TB, u string) *gorm.DB {
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
-	t.Cleanup(func() { closeDB(db) })
+	t.Cleanup(func() { store.Close(db) })
 	return db
 }
 
@@ -84,12 +84,6 @@ func migrate(t testing.TB, db *gorm.DB) {
 	t.Helper()
 	if err := store.Migrate(context.Background(), db); err != nil {
 		t.Fatalf("migrate: %v", err)
-	}
-}
-
-func closeDB(db *gorm.DB) {
-	if sqlDB, err := db.DB(); err == nil {
-		sqlDB.Close()
 	}
 }
 
