@@ -32,10 +32,12 @@ type page struct {
 	CSRF  string
 	Role  string // the signed-in user's role; "" on the sign-in page
 	Nav   string
-	Data  any
+	// Attention counts open escalations for the navigation's badge.
+	Attention int64
+	Data      any
 }
 
-var pageNames = []string{"login", "error", "list", "patient", "regimens", "admin"}
+var pageNames = []string{"login", "error", "attention", "list", "patient", "regimens", "admin"}
 
 func mustParse() map[string]*pageTemplate {
 	out := map[string]*pageTemplate{}
@@ -52,6 +54,7 @@ func (h *Handler) render(c *gin.Context, status int, name string, p page) {
 	if v, ok := c.Get(webPrincipalKey); ok && p.Role == "" {
 		pr := v.(auth.Principal)
 		p.Role, p.CSRF = pr.Role, h.csrfToken(pr.SessionID)
+		p.Attention, _ = openAlertCount(c.Request.Context(), h.DB, pr) // a badge is not worth failing the page
 	}
 	var buf bytes.Buffer
 	if err := h.pages[name].Execute(&buf, p); err != nil {

@@ -128,7 +128,7 @@ func (h *Handler) login(c *gin.Context) {
 		return
 	}
 	h.setSession(c, tok)
-	c.Redirect(http.StatusSeeOther, "/web/patients")
+	c.Redirect(http.StatusSeeOther, "/web/attention")
 }
 
 func (h *Handler) logout(c *gin.Context) {

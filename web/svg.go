@@ -57,7 +57,7 @@ func buildHeatMap(r *report.PatientReport, zone *time.Location) heatMap {
 			full += b2i(day.Covered)
 		}
 		if d.Day() == 1 || i == 0 {
-			hm.Months = append(hm.Months, heatLabel{X: c.X, Text: d.Format("Jan")})
+			hm.addMonth(heatLabel{X: c.X, Text: d.Format("Jan")})
 		}
 		hm.Cells = append(hm.Cells, c)
 		hm.Width = c.X + cell + 4
@@ -65,6 +65,18 @@ func buildHeatMap(r *report.PatientReport, zone *time.Location) heatMap {
 	hm.Height = top + 7*(cell+gap) + 4
 	hm.Summary = fmt.Sprintf("%d days with doses due; on %d of them every dose was taken.", len(r.Days), full)
 	return hm
+}
+
+// monthGap is the room a month label needs (px); a label closer to the one
+// before it replaces it, so "Oct" and "Nov" never overlap as "OctNov".
+const monthGap = 3 * (cell + gap)
+
+func (hm *heatMap) addMonth(l heatLabel) {
+	if n := len(hm.Months); n > 0 && l.X-hm.Months[n-1].X < monthGap {
+		hm.Months[n-1] = l
+		return
+	}
+	hm.Months = append(hm.Months, l)
 }
 
 // Colours are a colour-blind-safe sequential scale, with the ratio also in

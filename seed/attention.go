@@ -1,0 +1,106 @@
+package seed
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/doseloop/doseloop/store"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// openAlertPatients is how many demo patients start with an open missed-dose
+// escalation, so a newcomer sees the needs-attention inbox at work.
+const openAlertPatients = 3
+
+// Attention gives the demo clinic something that needs attention now: open
+// missed-dose escalations (the scheduler fires their next step), one
+// dispenser offline with its open alert, and one dispenser reporting low
+// supply. It is idempotent: alerts are unique per dose, the outage and the
+// event are added only once. It does nothing when the demo clinic is absent.
+func Attention(ctx context.Context, db *gorm.DB, now time.Time) error {
+	var clinic store.Clinic
+	err := db.WithContext(ctx).Where("name = ?", DemoClinicName).Take(&clinic).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	now = now.UTC()
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := openAlerts(tx, clinic.ID, now); err != nil {
+			return err
+		}
+		if err := offlineDispenser(tx, "DL-DEMO-0004", now); err != nil {
+			return err
+		}
+		return lowSupply(tx, "DL-DEMO-0006", now)
+	})
+}
+
+// openAlerts opens an escalation for the latest missed dose of the first
+// patients whose recent misses have none, oldest first.
+func openAlerts(tx *gorm.DB, clinicID int64, now time.Time) error {
+	var doses []store.DoseInstance
+	err := tx.Table("dose_instances d").Select("d.*").Joins("JOIN patients p ON p.id = d.patient_id").
+		Where("p.clinic_id = ? AND d.state = ? AND d.missed_at >= ?", clinicID, store.DoseMissed, now.Add(-48*time.Hour)).
+		Where("NOT EXISTS (SELECT 1 FROM alerts a WHERE a.dose_id = d.id)").
+		Order("d.scheduled_at DESC").Find(&doses).Error
+	if err != nil {
+		return err
+	}
+	seen := map[int64]bool{}
+	for _, d := range doses {
+		if seen[d.PatientID] || len(seen) == openAlertPatients {
+			continue
+		}
+		seen[d.PatientID] = true
+		id, opened := d.ID, *d.MissedAt
+		a := store.Alert{PatientID: d.PatientID, Kind: store.AlertMissedDose, DoseID: &id, OpenedAt: opened, NextStep: 1, NextAt: &now}
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&a).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// offlineDispenser records an open outage (and its alert) for serial.
+func offlineDispenser(tx *gorm.DB, serial string, now time.Time) error {
+	var d store.Dispenser
+	if err := tx.Where("serial = ? AND revoked_at IS NULL", serial).Take(&d).Error; err != nil {
+		return ignoreMissing(err)
+	}
+	var n int64
+	if err := tx.Model(&store.DispenserOutage{}).Where("dispenser_id = ? AND ended_at IS NULL", d.ID).Count(&n).Error; err != nil || n > 0 {
+		return err
+	}
+	seen, started := now.Add(-5*time.Hour), now.Add(-4*time.Hour)
+	if err := tx.Model(&d).Update("last_seen_at", seen).Error; err != nil {
+		return err
+	}
+	if err := tx.Create(&store.DispenserOutage{DispenserID: d.ID, PatientID: d.PatientID, StartedAt: started, DetectedAt: started}).Error; err != nil {
+		return err
+	}
+	id := d.ID
+	return tx.Create(&store.Alert{PatientID: *d.PatientID, Kind: store.AlertDeviceOffline, DispenserID: &id, OpenedAt: started, NextStep: 1}).Error
+}
+
+// lowSupply stores a refill_low event from serial, as a dispenser would.
+func lowSupply(tx *gorm.DB, serial string, now time.Time) error {
+	var d store.Dispenser
+	if err := tx.Where("serial = ? AND revoked_at IS NULL", serial).Take(&d).Error; err != nil {
+		return ignoreMissing(err)
+	}
+	one, left := 1, 3.0
+	e := store.DoseEvent{DispenserID: d.ID, DeviceEventID: "demo-refill-low", Type: store.EventRefillLow, OccurredAt: now.Add(-2 * time.Hour),
+		ReceivedAt: now.Add(-2 * time.Hour), Compartment: &one, Quantity: &left, Details: "{}"}
+	return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&e).Error
+}
+
+func ignoreMissing(err error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil
+	}
+	return err
+}
