@@ -25,6 +25,7 @@ var funcs = template.FuncMap{
 	"fieldErr": fieldErr,
 	"ptr":      func(t time.Time) *time.Time { return &t },
 	"deref":    func(f *float64) float64 { return *f },
+	"deref64":  func(n *int64) int64 { return *n },
 	"inp":      inp,
 }
 

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/doseloop/doseloop/auth"
-	"github.com/doseloop/doseloop/store"
 	"github.com/gin-gonic/gin"
 )
 
@@ -31,25 +30,6 @@ func fmtTime(t *time.Time) string {
 }
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
-
-func (h *Handler) adminUsers(c *gin.Context) {
-	var users []store.User
-	if err := h.DB.WithContext(c.Request.Context()).Where("clinic_id = ?", auth.PrincipalOf(c).ClinicID).Order("role, name").Find(&users).Error; err != nil {
-		h.fail(c, err)
-		return
-	}
-	t := adminTable{Columns: []string{"Name", "Email", "Role", "Status"}}
-	for _, u := range users {
-		status := "active"
-		if u.DisabledAt != nil {
-			status = "disabled " + fmtTime(u.DisabledAt)
-		} else if u.LockedUntil != nil && u.LockedUntil.After(h.now()) {
-			status = "locked until " + fmtTime(u.LockedUntil)
-		}
-		t.Rows = append(t.Rows, []string{u.Name, u.Email, u.Role, status})
-	}
-	h.showTable(c, "users", "Users", "web.admin.users", t)
-}
 
 func (h *Handler) adminPatients(c *gin.Context) {
 	var rows []struct {
@@ -92,27 +72,4 @@ func (h *Handler) adminCareTeams(c *gin.Context) {
 		t.Rows = append(t.Rows, []string{r.Physician, r.Patient})
 	}
 	h.showTable(c, "care-teams", "Care teams", "web.admin.care_teams", t)
-}
-
-func (h *Handler) adminDispensers(c *gin.Context) {
-	var rows []struct {
-		store.Dispenser
-		PatientName string
-	}
-	err := h.DB.WithContext(c.Request.Context()).Table("dispensers d").Select("d.*, COALESCE(p.name, '') AS patient_name").
-		Joins("LEFT JOIN patients p ON p.id = d.patient_id").
-		Where("d.clinic_id = ?", auth.PrincipalOf(c).ClinicID).Order("d.serial").Scan(&rows).Error
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	t := adminTable{Columns: []string{"Serial", "Patient", "Model", "Last seen", "Battery", "Firmware", "Revoked"}}
-	for _, r := range rows {
-		battery := ""
-		if r.BatteryPct != nil {
-			battery = strconv.Itoa(*r.BatteryPct) + "%"
-		}
-		t.Rows = append(t.Rows, []string{r.Serial, r.PatientName, r.Model, fmtTime(r.LastSeenAt), battery, r.Firmware, fmtTime(r.RevokedAt)})
-	}
-	h.showTable(c, "dispensers", "Dispensers", "web.admin.dispensers", t)
 }

@@ -37,12 +37,12 @@ type page struct {
 	Data      any
 }
 
-var pageNames = []string{"login", "error", "attention", "list", "patient", "regimens", "admin"}
+var pageNames = []string{"login", "error", "attention", "list", "patient", "regimens", "admin", "admin_users", "admin_dispensers"}
 
 func mustParse() map[string]*pageTemplate {
 	out := map[string]*pageTemplate{}
 	for _, name := range pageNames {
-		t := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+		t := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/forms.html", "templates/"+name+".html"))
 		out[name] = t
 	}
 	return out

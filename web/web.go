@@ -19,6 +19,7 @@ type Handler struct {
 	Clock         clock.Clock
 	Auth          *auth.Service
 	SecureCookies bool // false only for plain-http development and tests
+	PasswordCost  int  // bcrypt cost for passwords the admin pages set; 0: the default
 	csrfKey       []byte
 	pages         map[string]*pageTemplate
 }
@@ -53,9 +54,13 @@ func (h *Handler) Register(r gin.IRouter) {
 	s.GET("/patients/:id/regimens/:rid/stop", h.stopPage)
 	a := s.Group("/admin", h.adminOnly)
 	a.GET("/users", h.adminUsers)
+	a.POST("/users", h.createUser)
+	a.POST("/users/:uid/:action", h.userAction)
 	a.GET("/patients", h.adminPatients)
 	a.GET("/care-teams", h.adminCareTeams)
 	a.GET("/dispensers", h.adminDispensers)
+	a.POST("/dispensers", h.provision)
+	a.POST("/dispensers/:serial/:action", h.dispenserAction)
 	a.GET("/audit", h.adminAudit)
 }
 

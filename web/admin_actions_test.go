@@ -1,0 +1,89 @@
+package web_test
+
+import (
+	"crypto/ed25519"
+	"encoding/base64"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/doseloop/doseloop/store"
+	"github.com/doseloop/doseloop/store/storetest"
+	"gorm.io/gorm"
+)
+
+var oneTimePassword = regexp.MustCompile(`id="one-time-password">([^<]+)<`)
+
+// signInWith posts the sign-in form with a password and says where it landed.
+func (c *client) signInWith(email, pw string) string {
+	tok := c.csrf("/web/login")
+	res, _ := c.post("/web/login", url.Values{"csrf": {tok}, "email": {email}, "password": {pw}})
+	return res.Request.URL.Path
+}
+
+// A clinic admin adds a user (every mistake shown at once first), the new
+// user signs in with the one-time password, a reset replaces it, and a
+// dispenser is provisioned and, once confirmed, revoked.
+func TestAdminActions(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		b := setup(t, db)
+		c := b.client(t)
+		c.login(b.w.Admin.Email)
+		tok := c.csrf("/web/admin/users")
+		res, body := c.post("/web/admin/users", url.Values{"csrf": {tok}, "email": {"nope"}, "name": {" "}, "role": {"wizard"}})
+		mustContain(t, "refused user", body, `id="email-error"`, `id="name-error"`, `id="role-error"`, `value="nope"`)
+		if res.StatusCode != 400 || count(db, &store.User{}) != 4 {
+			t.Fatalf("bad user form: %d, %d users", res.StatusCode, count(db, &store.User{}))
+		}
+		res, body = c.post("/web/admin/users", url.Values{"csrf": {tok}, "email": {"new.doc@example.org"}, "name": {"Dr. New"}, "role": {"physician"}})
+		m := oneTimePassword.FindStringSubmatch(body)
+		if res.StatusCode != 200 || m == nil {
+			t.Fatalf("create user: %d, one-time password shown: %v", res.StatusCode, m != nil)
+		}
+		if at := b.client(t).signInWith("new.doc@example.org", m[1]); at != "/web/attention" {
+			t.Errorf("new user signed in to %s", at)
+		}
+		var u store.User
+		db.Where("email = ?", "new.doc@example.org").Take(&u)
+		_, body = c.post("/web/admin/users/"+itoa(u.ID)+"/reset-password", url.Values{"csrf": {tok}})
+		m2 := oneTimePassword.FindStringSubmatch(body)
+		if m2 == nil || m2[1] == m[1] {
+			t.Fatal("reset password shows no new password")
+		}
+		if at := b.client(t).signInWith("new.doc@example.org", m[1]); at != "/web/login" {
+			t.Errorf("the old password still signs in (%s)", at)
+		}
+		if at := b.client(t).signInWith("new.doc@example.org", m2[1]); at != "/web/attention" {
+			t.Errorf("the new password does not sign in (%s)", at)
+		}
+		pub, _, _ := ed25519.GenerateKey(nil)
+		key := base64.StdEncoding.EncodeToString(pub)
+		res, body = c.post("/web/admin/dispensers", url.Values{"csrf": {tok}, "serial": {"x"}, "public_key": {"abc"}})
+		if res.StatusCode != 400 || !strings.Contains(body, `id="serial-error"`) || !strings.Contains(body, `id="public_key-error"`) {
+			t.Errorf("bad provisioning: %d", res.StatusCode)
+		}
+		form := url.Values{"csrf": {tok}, "serial": {"DL-TEST-9"}, "public_key": {key}, "patient_id": {itoa(b.w.Patient.ID)}}
+		if res, _ := c.post("/web/admin/dispensers", form); res.StatusCode != 200 {
+			t.Fatalf("provision: %d", res.StatusCode)
+		}
+		var d store.Dispenser
+		if err := db.Where("serial = ?", "DL-TEST-9").Take(&d).Error; err != nil || d.PatientID == nil || *d.PatientID != b.w.Patient.ID {
+			t.Fatalf("provisioned dispenser %+v: %v", d, err)
+		}
+		if _, body := c.post("/web/admin/dispensers/DL-TEST-9/revoke", url.Values{"csrf": {tok}}); !strings.Contains(body, `id="revoke-confirm"`) {
+			t.Error("revoke did not ask first")
+		}
+		if db.Take(&d, d.ID); d.RevokedAt != nil {
+			t.Fatal("revoked without confirmation")
+		}
+		c.post("/web/admin/dispensers/DL-TEST-9/revoke", url.Values{"csrf": {tok}, "confirm": {"yes"}})
+		if db.Take(&d, d.ID); d.RevokedAt == nil {
+			t.Error("not revoked after confirmation")
+		}
+	})
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
