@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/doseloop/doseloop/store"
 	"github.com/doseloop/doseloop/store/storetest"
@@ -87,3 +88,43 @@ func TestAdminActions(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+var auditRowID = regexp.MustCompile(`data-audit-id="(\d+)"`)
+var olderLink = regexp.MustCompile(`href="/web/admin/audit\?([^"]+)" id="older"`)
+
+// The audit log pages 50 rows at a time, newest first, without repeating
+// or skipping a row across pages.
+func TestAuditPagination(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		b := setup(t, db)
+		clinic, actor := b.w.Clinic.ID, b.w.Physician.ID
+		for i := 0; i < 70; i++ {
+			db.Create(&store.AuditEntry{At: now.Add(-time.Duration(i) * time.Minute), ActorID: &actor, ClinicID: &clinic, Action: "test.row", Outcome: "ok"})
+		}
+		c := b.client(t)
+		c.login(b.w.Admin.Email)
+		seen := map[string]bool{}
+		path, pages := "/web/admin/audit?person=paula", 0
+		for path != "" && pages < 5 {
+			_, body := c.get(path)
+			ids := auditRowID.FindAllStringSubmatch(body, -1)
+			if pages == 0 && len(ids) != 50 {
+				t.Errorf("first page has %d rows, want 50", len(ids))
+			}
+			for _, m := range ids {
+				if seen[m[1]] {
+					t.Errorf("row %s on two pages", m[1])
+				}
+				seen[m[1]] = true
+			}
+			path, pages = "", pages+1
+			if m := olderLink.FindStringSubmatch(body); m != nil {
+				path = "/web/admin/audit?" + strings.ReplaceAll(m[1], "&amp;", "&")
+			}
+		}
+		if len(seen) != 70 || pages != 2 {
+			t.Errorf("%d rows over %d pages, want 70 over 2", len(seen), pages)
+		}
+	})
+}

@@ -141,11 +141,11 @@ func TestAdminPages(t *testing.T) {
 				t.Errorf("%s: %d, want %q and nothing of the other clinic", path, res.StatusCode, want)
 			}
 		}
-		res, body := c.get(fmt.Sprintf("/web/admin/audit?patient=%d&actor=%d&from=2000-01-01", b.w.Patient.ID, b.w.Admin.ID))
-		if res.StatusCode != 200 || !strings.Contains(body, "web.patient.view") || strings.Contains(body, "web.admin.users") {
-			t.Errorf("audit filter by patient: %d", res.StatusCode)
+		res, body := c.get("/web/admin/audit?patient=" + url.QueryEscape(strings.ToUpper(b.w.Patient.Name[:3])) + "&person=" + url.QueryEscape(b.w.Admin.Name) + "&from=2000-01-01")
+		if res.StatusCode != 200 || !strings.Contains(body, "web.patient.view") || strings.Contains(body, "web.admin.users") || !strings.Contains(body, b.w.Admin.Name+` <span class="muted">(admin)`) {
+			t.Errorf("audit filter by patient and person names: %d", res.StatusCode)
 		}
-		if _, body := c.get("/web/admin/audit?from=yesterday"); !strings.Contains(body, "from must be a date") {
+		if res, body := c.get("/web/admin/audit?from=yesterday"); res.StatusCode != 400 || !strings.Contains(body, `id="from-error"`) {
 			t.Error("bad audit date not reported")
 		}
 		if audits(t, db, "web.admin.audit") != 2 || audits(t, db, "web.admin.users") != 1 {

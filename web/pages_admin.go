@@ -14,7 +14,6 @@ import (
 type adminTable struct {
 	Columns []string
 	Rows    [][]string
-	Filter  *auditFilter
 }
 
 func (h *Handler) showTable(c *gin.Context, nav, title, action string, t adminTable) {

@@ -37,7 +37,7 @@ type page struct {
 	Data      any
 }
 
-var pageNames = []string{"login", "error", "attention", "list", "patient", "regimens", "admin", "admin_users", "admin_dispensers"}
+var pageNames = []string{"login", "error", "attention", "list", "patient", "regimens", "admin", "admin_users", "admin_dispensers", "admin_audit"}
 
 func mustParse() map[string]*pageTemplate {
 	out := map[string]*pageTemplate{}
