@@ -128,3 +128,49 @@ func TestAuditPagination(t *testing.T) {
 		}
 	})
 }
+
+// A clinic admin adds a patient (mistakes shown by field first), moves
+// them to another zone, puts a physician on the care team, links a
+// caregiver and adds a medication; another clinic's physician is refused.
+func TestAdminPatientActions(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		b := setup(t, db)
+		other := storetest.NewWorld(t, db, "elsewhere", now)
+		c := b.client(t)
+		c.login(b.w.Admin.Email)
+		tok := c.csrf("/web/admin/patients")
+		res, body := c.post("/web/admin/patients", url.Values{"csrf": {tok}, "name": {""}, "time_zone": {"Mars/Base"}, "birth_date": {"31/12/1950"}})
+		if res.StatusCode != 400 {
+			t.Fatalf("bad patient: %d", res.StatusCode)
+		}
+		mustContain(t, "refused patient", body, `id="name-error"`, `id="time_zone-error"`, `id="birth_date-error"`, `value="Mars/Base"`)
+		if res, _ := c.post("/web/admin/patients", url.Values{"csrf": {tok}, "name": {"Nora New"}, "time_zone": {"Europe/Madrid"}, "travel_policy": {"home"}}); res.StatusCode != 200 {
+			t.Fatalf("add patient: %d", res.StatusCode)
+		}
+		var pt store.Patient
+		if err := db.Where("name = ? AND clinic_id = ?", "Nora New", b.w.Clinic.ID).Take(&pt).Error; err != nil {
+			t.Fatal(err)
+		}
+		base := "/web/admin/patients/" + itoa(pt.ID)
+		c.post(base+"/relocate", url.Values{"csrf": {tok}, "time_zone": {"America/Chicago"}, "travel_policy": {"local"}})
+		c.post(base+"/add-physician", url.Values{"csrf": {tok}, "user_id": {itoa(b.w.Physician.ID)}})
+		c.post(base+"/link-caregiver", url.Values{"csrf": {tok}, "user_id": {itoa(b.w.Caregiver.ID)}})
+		if res, _ := c.post(base+"/add-physician", url.Values{"csrf": {tok}, "user_id": {itoa(other.Physician.ID)}}); res.StatusCode != 400 {
+			t.Errorf("another clinic's physician: %d, want 400", res.StatusCode)
+		}
+		db.Take(&pt, pt.ID)
+		var team, links int64
+		db.Model(&store.CareTeamMember{}).Where("patient_id = ?", pt.ID).Count(&team)
+		db.Model(&store.CareLink{}).Where("patient_id = ? AND state = 'active'", pt.ID).Count(&links)
+		if pt.TimeZone != "America/Chicago" || pt.TravelPolicy != "local" || team != 1 || links != 1 {
+			t.Errorf("patient %s/%s, care team %d, caregivers %d", pt.TimeZone, pt.TravelPolicy, team, links)
+		}
+		if res, _ := c.post("/web/admin/medications", url.Values{"csrf": {tok}, "name": {"Apixaban"}, "strength": {"5 mg"}}); res.StatusCode != 200 {
+			t.Errorf("add medication: %d", res.StatusCode)
+		}
+		if res, body := c.post("/web/admin/medications", url.Values{"csrf": {tok}, "name": {" "}}); res.StatusCode != 400 || !strings.Contains(body, `id="name-error"`) {
+			t.Errorf("medication without a name: %d", res.StatusCode)
+		}
+	})
+}

@@ -30,28 +30,6 @@ func fmtTime(t *time.Time) string {
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
 
-func (h *Handler) adminPatients(c *gin.Context) {
-	var rows []struct {
-		ID                     int64
-		Name, TimeZone, Birth  string
-		Physicians, Dispensers int
-	}
-	err := h.DB.WithContext(c.Request.Context()).Table("patients p").
-		Select(`p.id, p.name, p.time_zone, p.birth_date AS birth,
-			(SELECT COUNT(*) FROM care_team_members m WHERE m.patient_id = p.id) AS physicians,
-			(SELECT COUNT(*) FROM dispensers d WHERE d.patient_id = p.id AND d.revoked_at IS NULL) AS dispensers`).
-		Where("p.clinic_id = ?", auth.PrincipalOf(c).ClinicID).Order("p.name").Scan(&rows).Error
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	t := adminTable{Columns: []string{"ID", "Name", "Born", "Time zone", "Physicians", "Dispensers"}}
-	for _, r := range rows {
-		t.Rows = append(t.Rows, []string{id(r.ID), r.Name, r.Birth, r.TimeZone, strconv.Itoa(r.Physicians), strconv.Itoa(r.Dispensers)})
-	}
-	h.showTable(c, "admin-patients", "All patients", "web.admin.patients", t)
-}
-
 func (h *Handler) adminCareTeams(c *gin.Context) {
 	var rows []struct{ Physician, Patient string }
 	err := h.DB.WithContext(c.Request.Context()).Table("care_team_members m").
