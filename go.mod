@@ -3,6 +3,7 @@ module github.com/doseloop/doseloop
 go 1.26.8
 
 require (
+	filippo.io/edwards25519 v1.2.0
 	firebase.google.com/go/v4 v4.19.0
 	github.com/chromedp/chromedp v0.22.1
 	github.com/getkin/kin-openapi v0.152.0

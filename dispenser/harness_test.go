@@ -110,7 +110,7 @@ func (b *bundle) signed(method, path string, body []byte, serial string, key ed2
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(dispenser.HeaderSerial, serial)
 	req.Header.Set(dispenser.HeaderTimestamp, strconv.FormatInt(ts, 10))
-	req.Header.Set(dispenser.HeaderSignature, dispenser.Sign(key, method, path, ts, body))
+	req.Header.Set(dispenser.HeaderSignature, dispenser.Sign(key, serial, method, path, ts, body))
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}

@@ -11,10 +11,10 @@ import (
 // Register mounts the device API (signed requests) and the admin API
 // (clinic admins of the dispenser's clinic) on r.
 func (s *Service) Register(r gin.IRouter, a *auth.Service) {
-	dev := r.Group("/v1/dispenser", s.DeviceAuth())
-	dev.POST("/events", s.handleEvents)
-	dev.GET("/schedule", s.handleSchedule)
-	dev.POST("/heartbeat", s.handleHeartbeat)
+	dev := r.Group("/v1/dispenser")
+	dev.POST("/events", s.DeviceAuth(), s.handleEvents)
+	dev.GET("/schedule", s.DeviceAuth(), s.handleSchedule)
+	dev.POST("/heartbeat", s.FreshDeviceAuth(), s.handleHeartbeat)
 
 	adm := r.Group("/v1/dispensers", a.Required(), auth.RequireRole(store.RoleAdmin))
 	adm.POST("", s.handleProvision)
