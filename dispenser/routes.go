@@ -21,6 +21,9 @@ func (s *Service) Register(r gin.IRouter, a *auth.Service) {
 	adm.GET("", s.handleList)
 	adm.GET("/:serial", s.handleGet)
 	adm.POST("/:serial/revoke", s.handleRevoke)
+	adm.PUT("/:serial/next-key", s.handleNextKey)
+	adm.DELETE("/:serial/next-key", s.handleCancelNextKey)
+	adm.POST("/:serial/rotate", s.handleRotate)
 	adm.PUT("/:serial/patient", s.handleAssign)
 	adm.PUT("/:serial/compartments", s.handleCompartments)
 }
