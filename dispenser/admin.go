@@ -18,6 +18,7 @@ import (
 type View struct {
 	Serial             string     `json:"serial"`
 	PublicKey          string     `json:"public_key"`
+	NextPublicKey      string     `json:"next_public_key,omitempty"`
 	Model              string     `json:"model"`
 	PatientID          *int64     `json:"patient_id"`
 	HeartbeatIntervalS int        `json:"heartbeat_interval_s"`
@@ -38,7 +39,7 @@ type Mapping struct {
 }
 
 func viewOf(d store.Dispenser) View {
-	return View{Serial: d.Serial, PublicKey: d.PublicKey, Model: d.Model, PatientID: d.PatientID,
+	return View{Serial: d.Serial, PublicKey: d.PublicKey, NextPublicKey: d.NextPublicKey, Model: d.Model, PatientID: d.PatientID,
 		HeartbeatIntervalS: d.HeartbeatIntervalS, RevokedAt: d.RevokedAt, LastSeenAt: d.LastSeenAt,
 		BatteryPct: d.BatteryPct, Firmware: d.Firmware, SignalDbm: d.SignalDbm, LastSeq: d.LastSeq, CreatedAt: d.CreatedAt}
 }

@@ -3,8 +3,10 @@ package dispenser
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/doseloop/doseloop/auth"
+	"github.com/doseloop/doseloop/httpx"
 	"github.com/doseloop/doseloop/store"
 	"github.com/gin-gonic/gin"
 )
@@ -22,9 +24,21 @@ func (s *Service) promoteNext(c *gin.Context, d *store.Dispenser) error {
 	}
 	d.PublicKey, d.NextPublicKey = d.NextPublicKey, ""
 	if res.RowsAffected == 1 {
-		auth.Audit(c, s.DB, "dispenser.key_rotate.device", deref(d.PatientID), "dispenser", d.ID, auth.OutcomeOK)
+		s.auditDevice(c, d, "dispenser.key_rotate.device", now)
 	}
 	return nil
+}
+
+// auditDevice writes an audit row for something the device itself did.
+// auth.Audit takes the clinic from the signed-in user, and here there is
+// none: the row carries the dispenser's clinic so its admins see it in the
+// clinic's audit log, and no actor.
+func (s *Service) auditDevice(c *gin.Context, d *store.Dispenser, action string, now time.Time) {
+	e := store.AuditEntry{At: now, ClinicID: &d.ClinicID, Action: action, PatientID: d.PatientID, ObjectType: "dispenser",
+		ObjectID: itoa(d.ID), Outcome: auth.OutcomeOK, RequestID: httpx.RequestID(c)}
+	if err := s.DB.WithContext(c.Request.Context()).Create(&e).Error; err != nil {
+		slog.ErrorContext(c.Request.Context(), "audit write failed", "request_id", e.RequestID, "action", action, "err", err)
+	}
 }
 
 // claimTimestamp accepts ts as the device's newest fresh-only request
