@@ -20,7 +20,9 @@ type API struct {
 	Clock clock.Clock
 }
 
-// Register mounts, behind auth (the Required middleware):
+// Register mounts, behind auth (the Required middleware), for care-team
+// physicians and clinic admins only (patients and caregivers have the mobile
+// API; everyone else gets 403 wrong_role, audited when a patient is named):
 //
 //	GET /v1/patients/:id/adherence   ?period=7d|30d|90d or ?from=&to= (dates in the patient's zone)
 //	GET /v1/adherence                the caller's whole patient list (?period, ?q, ?sort)
@@ -29,10 +31,10 @@ type API struct {
 //	GET /v1/patients/:id/fhir        FHIR R4 Bundle (collection)
 func (a *API) Register(r gin.IRouter, required gin.HandlerFunc) {
 	g := r.Group("/v1", required)
-	g.GET("/patients/:id/adherence", a.handleAdherence)
-	g.GET("/patients/:id/doses.csv", a.handleDosesCSV)
-	g.GET("/patients/:id/fhir", a.handleFHIR)
-	staff := g.Group("", auth.RequireRole(store.RoleAdmin, store.RolePhysician))
+	g.GET("/patients/:id/adherence", a.staffOnly("report.adherence"), a.handleAdherence)
+	g.GET("/patients/:id/doses.csv", a.staffOnly("report.doses_csv"), a.handleDosesCSV)
+	g.GET("/patients/:id/fhir", a.staffOnly("report.fhir"), a.handleFHIR)
+	staff := g.Group("", auth.RequireRole(StaffRoles...))
 	staff.GET("/adherence", a.handleList)
 	staff.GET("/clinic/adherence.csv", a.handleListCSV)
 }
