@@ -84,7 +84,7 @@ func TestAdherenceAPI(t *testing.T) {
 		}
 		var got report.PatientReport
 		json.Unmarshal(body, &got)
-		want, _ := report.Load(context.Background(), db, &b.w.Patient, report.Last(30, now))
+		want, _ := report.Load(context.Background(), db, &b.w.Patient, report.LastDays(30, report.PatientZone(&b.w.Patient), now))
 		if got.Overall.Scheduled != want.Overall.Scheduled || got.Overall.Taken != want.Overall.Taken || got.Overall.Scheduled == 0 ||
 			len(got.Days) != len(want.Days) || len(got.Regimens) != 1 || got.Regimens[0].Figures == nil {
 			t.Fatalf("API report %+v does not match %+v", got.Overall, want.Overall)
@@ -102,8 +102,9 @@ func TestAdherenceAPI(t *testing.T) {
 		}
 		res, body = b.get(t, b.w.Physician, pathf("/v1/patients/{id}/adherence?from=2026-03-01&to=2026-03-07", b.w.Patient.ID))
 		json.Unmarshal(body, &got)
-		if res.StatusCode != 200 || len(got.Days) != 7 || got.From.Format("15:04") != "05:00" {
-			t.Errorf("from/to week: status %d, %d days from %s; want 7 days from New York midnight", res.StatusCode, len(got.Days), got.From)
+		if w := got.Window; res.StatusCode != 200 || len(got.Days) != 7 || w.FromUTC.Format("15:04") != "05:00" || w.From != "2026-03-01" ||
+			w.To != "2026-03-07" || w.TimeZone != "America/New_York" || w.Days != 7 {
+			t.Errorf("from/to week: status %d, %d days, window %+v; want 7 days from New York midnight", res.StatusCode, len(got.Days), w)
 		}
 	})
 }
@@ -151,7 +152,7 @@ func TestCSVExports(t *testing.T) {
 		if err != nil || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
 			t.Fatalf("doses.csv: %v %s", err, res.Header.Get("Content-Type"))
 		}
-		rep, _ := report.Load(context.Background(), db, &b.w.Patient, report.Last(7, now))
+		rep, _ := report.Load(context.Background(), db, &b.w.Patient, report.LastDays(7, report.PatientZone(&b.w.Patient), now))
 		if len(recs) != len(rep.Doses)+1 || recs[0][0] != "dose_id" || len(rep.Doses) < 14 {
 			t.Fatalf("doses.csv has %d records for %d doses", len(recs), len(rep.Doses))
 		}
