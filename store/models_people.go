@@ -65,11 +65,21 @@ type Patient struct {
 	UpdatedAt        time.Time
 }
 
-// PatientAbsence is a period the patient was away or hospitalised; reports exclude it.
+// PatientAbsence is a period the patient was away or hospitalised; reports
+// exclude its doses (dose_instances.excluded, absence_id).
 type PatientAbsence struct {
 	ID        int64
 	PatientID int64
 	StartsAt  time.Time
 	EndsAt    time.Time
-	Reason    string
+	Reason    string     // free text, e.g. "knee surgery"
+	Kind      string     `gorm:"default:away"` // AbsenceAway or AbsenceHospitalised
+	CreatedBy *int64     // the user who recorded it
+	CreatedAt *time.Time // nil for rows written before migration 00100
 }
+
+// Absence kinds: reminders and escalations pause during a hospital stay.
+const (
+	AbsenceAway         = "away"
+	AbsenceHospitalised = "hospitalised"
+)
