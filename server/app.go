@@ -56,6 +56,7 @@ func newApp(ctx context.Context, cfg Config, clk clock.Clock, stdout io.Writer) 
 	a := &app{cfg: cfg, db: db, clock: clk, log: slog.Default()}
 	a.auth = auth.NewService(db, clk, secret)
 	a.auth.AccessTTL, a.auth.RefreshTTL = cfg.AccessTTL, cfg.RefreshTTL
+	a.auth.WebIdle, a.auth.WebMax, a.auth.BreakGlassTTL = cfg.SessionIdle, cfg.SessionMax, cfg.BreakGlassTTL
 	created, pw, err := auth.Bootstrap(ctx, db, cfg.AdminEmail, cfg.AdminPassword, bcrypt.DefaultCost)
 	if err != nil {
 		return nil, fmt.Errorf("bootstrap admin: %w", err)

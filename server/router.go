@@ -18,13 +18,20 @@ func (a *app) router() *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(httpx.Logger(), httpx.Recover(), httpx.Errors(), httpx.BodyLimit(httpx.DefaultBodyLimit), auth.WithClock(a.clock))
+	// Only the configured proxies may set the client address (X-Forwarded-For)
+	// or scheme (X-Forwarded-Proto); with none, the TCP peer is the client.
+	if err := r.SetTrustedProxies(a.cfg.TrustedProxies); err != nil {
+		panic("trusted proxies passed config validation: " + err.Error())
+	}
+	r.Use(httpx.Logger(), httpx.Recover(), httpx.Errors(), httpx.BodyLimit(httpx.DefaultBodyLimit), auth.WithClock(a.clock),
+		httpx.Scheme(a.cfg.TrustedProxies, a.cfg.TLSCertFile != ""), httpx.NoStore(), httpx.RequireJSON())
 	r.NoRoute(httpx.NoRoute)
 	r.NoMethod(httpx.NoMethod)
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", a.handleReady)
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/web/") })
 	a.auth.Register(r)
+	a.auth.RegisterBreakGlass(r)
 	for _, register := range a.routes {
 		register(r)
 	}

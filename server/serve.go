@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -82,8 +83,14 @@ func (a *app) serve(ctx context.Context, stdout io.Writer) error {
 	a.addr = ln.Addr().String()
 	a.mu.Unlock()
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	fmt.Fprintf(stdout, "DoseLoop listening on %s (database: %s)\n", ln.Addr(), a.db.Dialector.Name())
+	scheme := "http"
+	if a.cfg.TLSCertFile != "" {
+		scheme, srv.TLSConfig = "https", &tls.Config{MinVersion: tls.VersionTLS12}
+		go func() { errc <- srv.ServeTLS(ln, a.cfg.TLSCertFile, a.cfg.TLSKeyFile) }()
+	} else {
+		go func() { errc <- srv.Serve(ln) }()
+	}
+	fmt.Fprintf(stdout, "DoseLoop listening on %s://%s (database: %s)\n", scheme, ln.Addr(), a.db.Dialector.Name())
 	select {
 	case err = <-errc:
 	case <-ctx.Done():
