@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"net"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -126,5 +127,22 @@ func TestVersionPrintsRevision(t *testing.T) {
 		if !strings.Contains(string(out), "doseloop 9.8.7 (revision "+string(rev[:12])) {
 			t.Errorf("%s printed %q, want version 9.8.7 and revision %s", arg, out, rev[:12])
 		}
+	}
+}
+
+// TestProbe: the container health check exits 0 on /readyz and 1 on a
+// refused connection.
+func TestProbe(t *testing.T) {
+	t.Parallel()
+	b := setup(t, nil)
+	srv := httptest.NewServer(b.h)
+	defer srv.Close()
+	var out bytes.Buffer
+	if code := run([]string{"probe", srv.URL + "/readyz"}, func(string) string { return "" }, &out, &out); code != 0 {
+		t.Fatalf("probe of a ready server: exit %d: %s", code, out.String())
+	}
+	srv.Close()
+	if code := run([]string{"probe", srv.URL + "/readyz"}, func(string) string { return "" }, &out, &out); code != 1 {
+		t.Fatalf("probe of a closed server: exit %d", code)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	_ "time/tzdata" // patients' IANA zones work on hosts and images without zoneinfo
 
 	"github.com/doseloop/doseloop/buildinfo"
 )
