@@ -28,6 +28,7 @@ type app struct {
 	routes  []func(gin.IRouter) // each feature's Register
 	mu      sync.Mutex
 	addr    string // the address serve listens on, once it does
+	lns     listeners
 }
 
 // worker is a background loop (scheduler, dispatcher); it returns when ctx ends.

@@ -37,6 +37,7 @@ type Config struct {
 	FirebaseProjectID       string        // DOSELOOP_FIREBASE_PROJECT_ID (defaults to the credentials' project)
 	WebhookURL              string        // DOSELOOP_WEBHOOK_URL: SMS/voice gateway endpoint; unset = no webhook channel
 	WebhookSecret           []byte        // DOSELOOP_WEBHOOK_SECRET (secret): HMAC key for X-DoseLoop-Signature
+	MetricsAddr             string        // DOSELOOP_METRICS_ADDR: serve /metrics here instead of on DOSELOOP_ADDR
 }
 
 type env struct {
@@ -154,6 +155,7 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 		FirebaseProjectID:       e.str("FIREBASE_PROJECT_ID", ""),
 		WebhookURL:              e.str("WEBHOOK_URL", ""),
 		WebhookSecret:           []byte(e.secret("WEBHOOK_SECRET")),
+		MetricsAddr:             e.str("METRICS_ADDR", ""),
 	}
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = store.DefaultURL
