@@ -48,7 +48,7 @@ func (h *Handler) attentionPage(c *gin.Context) {
 
 // slipping lists patients below their threshold or on a drug holiday now, worst first.
 func slipping(c *gin.Context, h *Handler, p auth.Principal) ([]report.ListRow, error) {
-	rows, err := report.List(c.Request.Context(), h.DB, p, report.Last(attentionDays, h.now()), report.ListOptions{Sort: "worst"})
+	rows, err := report.List(c.Request.Context(), h.DB, p, attentionDays, h.now(), report.ListOptions{Sort: "worst"})
 	out := rows[:0]
 	for _, r := range rows {
 		if r.Flags.BelowThreshold || r.Flags.HolidayNow {

@@ -116,7 +116,7 @@ func (h *Handler) patientPage(c *gin.Context) {
 		return
 	}
 	days := periodDays(c)
-	rep, err := report.Load(c.Request.Context(), h.DB, pt, report.Last(days, h.now()))
+	rep, err := report.Load(c.Request.Context(), h.DB, pt, report.LastDays(days, zoneOf(pt), h.now()))
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -151,7 +151,7 @@ const trendDays = 90
 func (h *Handler) trend(c *gin.Context, pt *store.Patient, rep *report.PatientReport) (trendChart, error) {
 	if len(rep.Days) == 0 || rep.To.Sub(rep.From) < trendDays*24*time.Hour-time.Hour {
 		var err error
-		if rep, err = report.Load(c.Request.Context(), h.DB, pt, report.Last(trendDays, h.now())); err != nil {
+		if rep, err = report.Load(c.Request.Context(), h.DB, pt, report.LastDays(trendDays, zoneOf(pt), h.now())); err != nil {
 			return trendChart{}, err
 		}
 	}

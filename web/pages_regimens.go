@@ -16,6 +16,7 @@ type regimenRow struct {
 	store.Regimen
 	Medication string
 	Strength   string
+	Versions   []store.RegimenVersion `gorm:"-"` // oldest first
 }
 
 // regimensData is the editor page: the regimens, and one form (a new
@@ -83,7 +84,30 @@ func (h *Handler) editorData(c *gin.Context, pt *store.Patient) (*regimensData, 
 	if err == nil {
 		err = db.Where("clinic_id = ?", pt.ClinicID).Order("name").Find(&d.Medications).Error
 	}
+	if err == nil {
+		err = d.loadVersions(db)
+	}
 	return d, err
+}
+
+// loadVersions attaches each regimen's versions, so a change's history is visible.
+func (d *regimensData) loadVersions(db *gorm.DB) error {
+	ids := make([]int64, len(d.Regimens))
+	for i, r := range d.Regimens {
+		ids[i] = r.ID
+	}
+	var vs []store.RegimenVersion
+	if err := db.Where("regimen_id IN ?", append(ids, 0)).Order("regimen_id, version").Find(&vs).Error; err != nil {
+		return err
+	}
+	for i := range d.Regimens {
+		for _, v := range vs {
+			if v.RegimenID == d.Regimens[i].ID {
+				d.Regimens[i].Versions = append(d.Regimens[i].Versions, v)
+			}
+		}
+	}
+	return nil
 }
 
 // find returns the regimen rid of the page, still in force. Errors: NotFound, Conflict.

@@ -21,7 +21,7 @@ func (h *Handler) reportPDF(c *gin.Context) {
 		return
 	}
 	days := periodDays(c)
-	rep, err := report.Load(c.Request.Context(), h.DB, pt, report.Last(days, h.now()))
+	rep, err := report.Load(c.Request.Context(), h.DB, pt, report.LastDays(days, zoneOf(pt), h.now()))
 	var team, caregivers []string
 	if err == nil {
 		team, caregivers, err = h.careCircle(c, pt)

@@ -45,6 +45,9 @@ func (h *Handler) createRegimen(c *gin.Context) {
 		if err := tx.Create(&reg).Error; err != nil {
 			return err
 		}
+		if _, err := schedule.SyncVersion(tx, &reg, now, &caller); err != nil {
+			return err
+		}
 		return schedule.ExpandRegimen(tx, &reg, pt, now, now.Add(schedule.DefaultHorizon), now)
 	})
 	h.finishEdit(c, pt, "web.regimen.create", reg.ID, err)
@@ -143,6 +146,10 @@ func (h *Handler) saveRegimen(c *gin.Context, pt *store.Patient, action string, 
 		}
 		if res.RowsAffected == 0 {
 			return apperr.E(apperr.Conflict, "this regimen was stopped meanwhile; prescribe a new one")
+		}
+		caller := auth.PrincipalOf(c).UserID
+		if _, err := schedule.SyncVersion(tx, reg, now, &caller); err != nil {
+			return err
 		}
 		return schedule.Reexpand(tx, reg, pt, now, now.Add(schedule.DefaultHorizon))
 	})

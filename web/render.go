@@ -37,7 +37,8 @@ type page struct {
 	Data      any
 }
 
-var pageNames = []string{"login", "error", "attention", "list", "patient", "regimens", "admin", "admin_users", "admin_dispensers", "admin_audit", "admin_patients", "admin_medications"}
+var pageNames = []string{"login", "error", "attention", "list", "patient", "regimens", "admin", "password", "mfa",
+	"admin_users", "admin_dispensers", "admin_audit", "admin_patients", "admin_medications"}
 
 func mustParse() map[string]*pageTemplate {
 	out := map[string]*pageTemplate{}
