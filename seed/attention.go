@@ -3,6 +3,7 @@ package seed
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/doseloop/doseloop/store"
@@ -29,6 +30,9 @@ func Attention(ctx context.Context, db *gorm.DB, now time.Time) error {
 	}
 	now = now.UTC()
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := pastEscalations(tx, clinic.ID, now); err != nil {
+			return err
+		}
 		if err := openAlerts(tx, clinic.ID, now); err != nil {
 			return err
 		}
@@ -59,6 +63,58 @@ func openAlerts(tx *gorm.DB, clinicID int64, now time.Time) error {
 		id, opened := d.ID, *d.MissedAt
 		a := store.Alert{PatientID: d.PatientID, Kind: store.AlertMissedDose, DoseID: &id, OpenedAt: opened, NextStep: 1, NextAt: &now}
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&a).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pastEscalations gives every older missed dose without one the escalation
+// the scheduler would have run: the patient re-reminded, the first caregiver
+// notified, and that caregiver acknowledging within the hour.
+func pastEscalations(tx *gorm.DB, clinicID int64, now time.Time) error {
+	var rows []struct {
+		ID, PatientID int64
+		MissedAt      time.Time
+		PatientUser   *int64
+		CaregiverID   *int64
+	}
+	err := tx.Table("dose_instances d").
+		Select(`d.id, d.patient_id, d.missed_at, p.user_id AS patient_user,
+			(SELECT cl.caregiver_id FROM care_links cl WHERE cl.patient_id = d.patient_id AND cl.state = 'active' ORDER BY cl.escalation_order LIMIT 1) AS caregiver_id`).
+		Joins("JOIN patients p ON p.id = d.patient_id").
+		Where("p.clinic_id = ? AND d.state = ? AND d.missed_at < ?", clinicID, store.DoseMissed, now.Add(-48*time.Hour)).
+		Where("NOT EXISTS (SELECT 1 FROM alerts a WHERE a.dose_id = d.id)").Scan(&rows).Error
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := pastEscalation(tx, r.ID, r.PatientID, r.MissedAt, r.PatientUser, r.CaregiverID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func pastEscalation(tx *gorm.DB, doseID, patientID int64, opened time.Time, patientUser, caregiver *int64) error {
+	ack := opened.Add(time.Duration(35+doseID%20) * time.Minute)
+	a := store.Alert{PatientID: patientID, Kind: store.AlertMissedDose, DoseID: &doseID, OpenedAt: opened, NextStep: 2,
+		ClosedAt: &ack, CloseReason: "acknowledged", AcknowledgedBy: caregiver, AcknowledgedAt: &ack}
+	if caregiver == nil {
+		a.CloseReason, a.AcknowledgedAt = "expired", nil
+	}
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&a).Error; err != nil || a.ID == 0 {
+		return err
+	}
+	for step, to := range []*int64{patientUser, caregiver} {
+		if to == nil {
+			continue
+		}
+		sent := opened.Add(time.Duration(15*(step+1)) * time.Minute)
+		n := store.Notification{DedupeKey: fmt.Sprintf("alert:%d:step:%d:user:%d:push", a.ID, step, *to), RecipientID: *to,
+			Channel: "push", Kind: "escalation", PatientID: &patientID, DoseID: &doseID, AlertID: &a.ID, Payload: "{}",
+			State: store.NotifySent, Attempts: 1, NotBefore: sent, CreatedAt: sent, SentAt: &sent, ProviderID: "demo"}
+		if err := tx.Create(&n).Error; err != nil {
 			return err
 		}
 	}
