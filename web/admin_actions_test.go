@@ -44,8 +44,8 @@ func TestAdminActions(t *testing.T) {
 		if res.StatusCode != 200 || m == nil {
 			t.Fatalf("create user: %d, one-time password shown: %v", res.StatusCode, m != nil)
 		}
-		if at := b.client(t).signInWith("new.doc@example.org", m[1]); at != "/web/attention" {
-			t.Errorf("new user signed in to %s", at)
+		if at := b.client(t).signInWith("new.doc@example.org", m[1]); at != "/web/password" {
+			t.Errorf("new user signed in to %s, want the page to choose a password", at)
 		}
 		var u store.User
 		db.Where("email = ?", "new.doc@example.org").Take(&u)
@@ -57,7 +57,7 @@ func TestAdminActions(t *testing.T) {
 		if at := b.client(t).signInWith("new.doc@example.org", m[1]); at != "/web/login" {
 			t.Errorf("the old password still signs in (%s)", at)
 		}
-		if at := b.client(t).signInWith("new.doc@example.org", m2[1]); at != "/web/attention" {
+		if at := b.client(t).signInWith("new.doc@example.org", m2[1]); at != "/web/password" {
 			t.Errorf("the new password does not sign in (%s)", at)
 		}
 		pub, _, _ := ed25519.GenerateKey(nil)
@@ -74,6 +74,15 @@ func TestAdminActions(t *testing.T) {
 		if err := db.Where("serial = ?", "DL-TEST-9").Take(&d).Error; err != nil || d.PatientID == nil || *d.PatientID != b.w.Patient.ID {
 			t.Fatalf("provisioned dispenser %+v: %v", d, err)
 		}
+		next, _, _ := ed25519.GenerateKey(nil)
+		nextKey := base64.StdEncoding.EncodeToString(next)
+		c.post("/web/admin/dispensers/DL-TEST-9/rotate", url.Values{"csrf": {tok}, "public_key": {nextKey}})
+		if db.Take(&d, d.ID); d.NextPublicKey != nextKey || d.PublicKey != key {
+			t.Errorf("rotation: current %q next %q, want the old key current and the new one staged", d.PublicKey, d.NextPublicKey)
+		}
+		if res, _ := c.post("/web/admin/dispensers", url.Values{"csrf": {tok}, "serial": {"DL-TEST-10"}, "public_key": {nextKey}}); res.StatusCode != 400 {
+			t.Errorf("a second dispenser with the same key: %d, want 400", res.StatusCode)
+		}
 		if _, body := c.post("/web/admin/dispensers/DL-TEST-9/revoke", url.Values{"csrf": {tok}}); !strings.Contains(body, `id="revoke-confirm"`) {
 			t.Error("revoke did not ask first")
 		}
@@ -83,6 +92,11 @@ func TestAdminActions(t *testing.T) {
 		c.post("/web/admin/dispensers/DL-TEST-9/revoke", url.Values{"csrf": {tok}, "confirm": {"yes"}})
 		if db.Take(&d, d.ID); d.RevokedAt == nil {
 			t.Error("not revoked after confirmation")
+		}
+		c.post("/web/admin/mfa", url.Values{"csrf": {tok}, "require_mfa": {"on"}})
+		var cl store.Clinic
+		if db.Take(&cl, b.w.Clinic.ID); !cl.RequireMFA {
+			t.Error("requiring two-step sign-in did not stick")
 		}
 	})
 }

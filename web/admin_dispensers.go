@@ -63,8 +63,13 @@ func (h *Handler) provision(c *gin.Context) {
 	if !serialPattern.MatchString(f.Serial) {
 		errs["serial"] = "Enter the serial printed on the device: 3 to 64 letters, digits, dots, dashes or underscores."
 	}
-	if _, ok := dispenser.ParsePublicKey(f.PublicKey); !ok {
-		errs["public_key"] = "Paste the device's Ed25519 public key: 44 characters of base64, as the device shows it."
+	if err := h.checkKey(c, f.PublicKey, 0); err != nil {
+		var ae *apperr.Error
+		if !errors.As(err, &ae) {
+			h.fail(c, err)
+			return
+		}
+		errs["public_key"] = ae.Message
 	}
 	if len(f.Model) > 64 || !validText(f.Model) {
 		errs["model"] = "Enter the model in at most 64 characters."
@@ -134,10 +139,12 @@ func (h *Handler) dispenserAction(c *gin.Context) {
 				cols, notice = map[string]any{"patient_id": pid}, d.Serial+" assigned."
 			}
 		case "rotate":
-			if _, ok := dispenser.ParsePublicKey(trimmed(c, "public_key")); !ok {
-				err = apperr.E(apperr.Invalid, "the new key must be the device's Ed25519 public key in base64 (44 characters)")
+			key := trimmed(c, "public_key")
+			if err = h.checkKey(c, key, d.ID); err == nil && key == d.PublicKey {
+				err = apperr.E(apperr.Conflict, "this is already the dispenser's current key")
 			}
-			cols, notice = map[string]any{"public_key": trimmed(c, "public_key")}, "New key saved for "+d.Serial+"; the old key no longer works."
+			cols = map[string]any{"next_public_key": key}
+			notice = "New key staged for " + d.Serial + ": both keys work until the device first signs with the new one, then the old one stops."
 		case "revoke":
 			if c.PostForm("confirm") != "yes" {
 				h.showFleet(c, http.StatusOK, dispensersData{Revoking: &d})
@@ -164,4 +171,19 @@ func (h *Handler) finishFleet(c *gin.Context, d *fleetRow, notice string, err er
 	}
 	auth.Audit(c, h.DB, action, deref(d.PatientID), "dispenser", d.ID, auth.OutcomeOK)
 	h.showFleet(c, http.StatusOK, dispensersData{Notice: notice})
+}
+
+// checkKey accepts a strong Ed25519 public key that no other dispenser
+// holds (a key identifies one device). Errors: Invalid, Conflict.
+func (h *Handler) checkKey(c *gin.Context, key string, self int64) error {
+	if _, ok := dispenser.ParsePublicKey(key); !ok {
+		return apperr.E(apperr.Invalid, "Paste the device's Ed25519 public key: 44 characters of base64, as the device shows it.")
+	}
+	var n int64
+	err := h.DB.WithContext(c.Request.Context()).Model(&store.Dispenser{}).
+		Where("(public_key = ? OR next_public_key = ?) AND id <> ?", key, key, self).Count(&n).Error
+	if err == nil && n > 0 {
+		err = apperr.E(apperr.Conflict, "This key already belongs to another dispenser; each device has its own key.")
+	}
+	return err
 }

@@ -16,22 +16,22 @@ import (
 // usersData is the users page: the clinic's accounts, the create form and
 // the outcome of the last action (a one-time password is shown only once).
 type usersData struct {
-	Users    []userRow
-	Form     admin.NewUser
-	Errors   map[string]string
-	Notice   string
-	Password string
-	Roles    []string
+	Users      []userRow
+	RequireMFA bool
+	Form       admin.NewUser
+	Errors     map[string]string
+	Notice     string
+	Password   string
+	Roles      []string
 }
 
 type userRow struct {
 	store.User
-	Locked bool
-	Self   bool
+	Self bool
 }
 
 func (h *Handler) accounts() admin.Accounts {
-	return admin.Accounts{DB: h.DB, Clock: h.Clock, PasswordCost: h.PasswordCost}
+	return admin.Accounts{DB: h.DB, Clock: h.Clock, Auth: h.Auth, PasswordCost: h.PasswordCost}
 }
 
 func (h *Handler) adminUsers(c *gin.Context) {
@@ -46,7 +46,11 @@ func (h *Handler) showUsers(c *gin.Context, status int, d usersData) {
 		return
 	}
 	for _, u := range users {
-		d.Users = append(d.Users, userRow{User: u, Locked: u.LockedUntil != nil && u.LockedUntil.After(h.now()), Self: u.ID == pr.UserID})
+		d.Users = append(d.Users, userRow{User: u, Self: u.ID == pr.UserID})
+	}
+	if err := h.DB.WithContext(c.Request.Context()).Model(&store.Clinic{}).Where("id = ?", pr.ClinicID).Pluck("require_mfa", &d.RequireMFA).Error; err != nil {
+		h.fail(c, err)
+		return
 	}
 	if d.Errors == nil {
 		d.Errors = map[string]string{}
@@ -83,9 +87,9 @@ func (h *Handler) userAction(c *gin.Context) {
 	switch action := c.Param("action"); action {
 	case "reset-password":
 		d.Password, err = acc.ResetPassword(ctx, pr.ClinicID, uid)
-		d.Notice = "Password reset; every session of this user has ended. Give them this one-time password; it is not shown again:"
+		d.Notice = "Password reset; every session of this user has ended. Give them this one-time password (they choose their own at the next sign-in); it is not shown again:"
 	case "unlock":
-		err, d.Notice = acc.Unlock(ctx, pr.ClinicID, uid), "Unlocked: the user may sign in again."
+		err, d.Notice = acc.Unlock(ctx, pr.ClinicID, uid), "Failed sign-ins forgotten: the user may sign in again at once."
 	case "disable", "enable":
 		err = acc.SetDisabled(ctx, pr.ClinicID, pr.UserID, uid, action == "disable")
 		d.Notice = "User " + action + "d."
@@ -122,4 +126,20 @@ func fieldErrors(err error, plain map[string]string) map[string]string {
 		}
 	}
 	return out
+}
+
+// requireMFA turns the clinic's two-step sign-in requirement on or off.
+func (h *Handler) requireMFA(c *gin.Context) {
+	on := c.PostForm("require_mfa") == "on"
+	clinic := auth.PrincipalOf(c).ClinicID
+	if err := h.accounts().RequireMFA(c.Request.Context(), clinic, on); err != nil {
+		h.fail(c, err)
+		return
+	}
+	auth.Audit(c, h.DB, "web.admin.clinic.require_mfa", 0, "clinic", clinic, auth.OutcomeOK)
+	msg := "Two-step sign-in is now optional."
+	if on {
+		msg = "Two-step sign-in is now required: physicians and admins without an authenticator enrol at their next sign-in."
+	}
+	h.showUsers(c, http.StatusOK, usersData{Notice: msg})
 }

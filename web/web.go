@@ -61,6 +61,7 @@ func (h *Handler) Register(r gin.IRouter) {
 	a.GET("/users", h.adminUsers)
 	a.POST("/users", h.createUser)
 	a.POST("/users/:uid/:action", h.userAction)
+	a.POST("/mfa", h.requireMFA)
 	a.GET("/patients", h.adminPatients)
 	a.POST("/patients", h.addPatient)
 	a.POST("/patients/:pid/:action", h.patientAction)
