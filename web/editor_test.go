@@ -148,7 +148,10 @@ func TestAdminPages(t *testing.T) {
 		if res, body := c.get("/web/admin/audit?from=yesterday"); res.StatusCode != 400 || !strings.Contains(body, `id="from-error"`) {
 			t.Error("bad audit date not reported")
 		}
-		if audits(t, db, "web.admin.audit") != 2 || audits(t, db, "web.admin.users") != 1 {
+		if _, body := c.get("/web/admin/audit?verify=1"); !strings.Contains(body, "The audit log is intact") {
+			t.Error("chain check not shown")
+		}
+		if audits(t, db, "web.admin.audit") != 3 || audits(t, db, "web.admin.users") != 1 {
 			t.Errorf("admin views audited: audit %d users %d", audits(t, db, "web.admin.audit"), audits(t, db, "web.admin.users"))
 		}
 	})
