@@ -23,7 +23,7 @@ func TestRegimenEditor(t *testing.T) {
 		base := fmt.Sprintf("/web/patients/%d/regimens", b.w.Patient.ID)
 		tok := c.csrf(base)
 		form := url.Values{"csrf": {tok}, "medication_id": {fmt.Sprint(b.w.Medication.ID)}, "quantity": {"2"}, "unit": {"tablet"},
-			"kind": {"times"}, "times": {"07:30, 19:30"}, "window": {"30"}, "grace": {"90"}, "start": {"2026-03-31"}}
+			"kind": {"times"}, "times": {"07:30, 19:30"}, "window": {"30"}, "grace": {"90"}, "late_limit": {"1440"}, "start": {"2026-03-31"}}
 		var before int64
 		db.Model(&store.Regimen{}).Count(&before)
 		res, body := c.post(base, form)
@@ -59,12 +59,12 @@ func TestRegimenEditor(t *testing.T) {
 			}
 		}
 		change := url.Values{"csrf": {tok}, "quantity": {"1"}, "unit": {"tablet"}, "kind": {"times"}, "times": {"09:00"}, "days": {"mon", "thu"},
-			"window": {"30"}, "grace": {"45"}, "start": {"2026-03-31"}, "end": {"2026-06-30"}, "critical": {"on"}, "step": {"save"}}
+			"window": {"30"}, "grace": {"45"}, "late_limit": {"180"}, "start": {"2026-03-31"}, "end": {"2026-06-30"}, "critical": {"on"}, "step": {"save"}}
 		if res, _ := c.post(fmt.Sprintf("%s/%d", base, reg.ID), change); res.StatusCode != 200 {
 			t.Fatalf("change: %d", res.StatusCode)
 		}
 		db.Take(&reg, reg.ID)
-		if !strings.Contains(reg.Timing, "09:00") || !strings.Contains(reg.Timing, "thu") || reg.DoseQuantity != 1 || !reg.Critical || reg.GraceMin != 45 || reg.EndsAt == nil {
+		if !strings.Contains(reg.Timing, "09:00") || !strings.Contains(reg.Timing, "thu") || reg.DoseQuantity != 1 || !reg.Critical || reg.GraceMin != 45 || reg.LateLimitMin != 180 || reg.EndsAt == nil {
 			t.Errorf("changed regimen %+v", reg)
 		}
 		stop := fmt.Sprintf("%s/%d/stop", base, reg.ID)
@@ -105,7 +105,7 @@ func TestRegimenEditorKeepsInput(t *testing.T) {
 		t.Error("the new-regimen form preselects a medication")
 	}
 	form := url.Values{"csrf": {c.csrf(base)}, "medication_id": {fmt.Sprint(b.w.Medication.ID)}, "quantity": {"-1"}, "unit": {"capsule"},
-		"kind": {"times"}, "times": {"8am"}, "window": {"60"}, "grace": {"lots"}, "start": {"2026-03-31"}, "end": {"2026-01-01"}}
+		"kind": {"times"}, "times": {"8am"}, "window": {"60"}, "grace": {"lots"}, "late_limit": {"1440"}, "start": {"2026-03-31"}, "end": {"2026-01-01"}}
 	res, body := c.post(base, form)
 	if res.StatusCode != 400 {
 		t.Fatalf("status %d", res.StatusCode)

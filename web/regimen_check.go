@@ -25,6 +25,7 @@ func checkForm(f regimenForm, zone *time.Location, keepStart *time.Time) regimen
 	r.Unit = f.Unit
 	r.Window = r.number("window", f.Window, "the on-time window in minutes", 1, 720)
 	r.Grace = r.number("grace", f.Grace, "the grace period in minutes", 0, 1440)
+	r.LateLimit = r.number("late_limit", f.LateLimit, "how long after the due time a dose may still be recorded, in minutes", 60, 10080)
 	if f.Compartment != "" {
 		n := r.number("compartment", f.Compartment, "the dispenser compartment", 1, 64)
 		r.Compartment = &n

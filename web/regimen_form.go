@@ -18,7 +18,7 @@ type regimenForm struct {
 	Kind                     string // "times", "interval" or "prn"
 	Times, Every, MaxPerDay  string
 	Days                     map[string]bool
-	Window, Grace            string
+	Window, Grace, LateLimit string
 	Critical                 bool
 	Start, End, Compartment  string
 }
@@ -33,7 +33,7 @@ func trimmed(c *gin.Context, name string) string { return strings.TrimSpace(c.Po
 func readForm(c *gin.Context) regimenForm {
 	f := regimenForm{MedicationID: trimmed(c, "medication_id"), Quantity: trimmed(c, "quantity"), Unit: trimmed(c, "unit"),
 		Kind: trimmed(c, "kind"), Times: trimmed(c, "times"), Every: trimmed(c, "every"), MaxPerDay: trimmed(c, "max_per_day"),
-		Window: trimmed(c, "window"), Grace: trimmed(c, "grace"), Critical: c.PostForm("critical") == "on",
+		Window: trimmed(c, "window"), Grace: trimmed(c, "grace"), LateLimit: trimmed(c, "late_limit"), Critical: c.PostForm("critical") == "on",
 		Start: trimmed(c, "start"), End: trimmed(c, "end"), Compartment: trimmed(c, "compartment"), Days: map[string]bool{}}
 	for _, d := range c.PostFormArray("days") {
 		f.Days[d] = true
@@ -43,7 +43,7 @@ func readForm(c *gin.Context) regimenForm {
 
 // newForm is an empty prescription: no medication chosen, starting today.
 func newForm(zone *time.Location, now time.Time) regimenForm {
-	return regimenForm{Quantity: "1", Unit: "tablet", Kind: "times", Window: "60", Grace: "60", MaxPerDay: "4",
+	return regimenForm{Quantity: "1", Unit: "tablet", Kind: "times", Window: "60", Grace: "60", LateLimit: "1440", MaxPerDay: "4",
 		Start: now.In(zone).Format(time.DateOnly), Days: map[string]bool{}}
 }
 
@@ -51,13 +51,16 @@ func newForm(zone *time.Location, now time.Time) regimenForm {
 func formOf(r regimenRow, zone *time.Location) regimenForm {
 	f := regimenForm{MedicationID: strconv.FormatInt(r.MedicationID, 10), Medication: r.Medication + " " + r.Strength,
 		Quantity: strconv.FormatFloat(r.DoseQuantity, 'f', -1, 64), Unit: r.DoseUnit, Kind: "times",
-		Window: strconv.Itoa(r.OnTimeWindowMin), Grace: strconv.Itoa(r.GraceMin), Critical: r.Critical,
+		Window: strconv.Itoa(r.OnTimeWindowMin), Grace: strconv.Itoa(r.GraceMin), Critical: r.Critical, LateLimit: "1440",
 		Start: r.StartsAt.In(zone).Format(time.DateOnly), MaxPerDay: "4", Days: map[string]bool{}}
 	if r.EndsAt != nil {
 		f.End = r.EndsAt.In(zone).AddDate(0, 0, -1).Format(time.DateOnly)
 	}
 	if r.Compartment != nil {
 		f.Compartment = strconv.Itoa(*r.Compartment)
+	}
+	if r.LateLimitMin > 0 {
+		f.LateLimit = strconv.Itoa(r.LateLimitMin)
 	}
 	t, _ := schedule.ParseTiming([]byte(r.Timing))
 	f.Times = strings.Join(t.TimeOfDay, ", ")
@@ -79,15 +82,15 @@ func formOf(r regimenRow, zone *time.Location) regimenForm {
 // regimenOf is what the form asks for, and every problem with it in plain
 // language, keyed by the form field it belongs to.
 type regimenOf struct {
-	Quantity           float64
-	Unit               string
-	AsNeeded, Critical bool
-	Timing             schedule.Timing
-	Window, Grace      int
-	Start              time.Time
-	End                *time.Time
-	Compartment        *int
-	Errors             map[string]string
+	Quantity                 float64
+	Unit                     string
+	AsNeeded, Critical       bool
+	Timing                   schedule.Timing
+	Window, Grace, LateLimit int
+	Start                    time.Time
+	End                      *time.Time
+	Compartment              *int
+	Errors                   map[string]string
 }
 
 func (r *regimenOf) bad(field, msg string) {
@@ -109,5 +112,6 @@ func (r *regimenOf) number(field, v, what string, lo, hi int) int {
 func (r *regimenOf) apply(reg *store.Regimen) {
 	reg.DoseQuantity, reg.DoseUnit, reg.AsNeeded, reg.Critical = r.Quantity, r.Unit, r.AsNeeded, r.Critical
 	reg.Timing, reg.OnTimeWindowMin, reg.GraceMin, reg.Compartment = r.Timing.Encode(), r.Window, r.Grace, r.Compartment
+	reg.LateLimitMin = r.LateLimit
 	reg.StartsAt, reg.EndsAt = r.Start, r.End
 }
