@@ -44,8 +44,13 @@ func Attention(ctx context.Context, db *gorm.DB, now time.Time) error {
 }
 
 // openAlerts opens an escalation for the latest missed dose of the first
-// patients whose recent misses have none, oldest first.
+// patients whose recent misses have none, unless some are open already.
 func openAlerts(tx *gorm.DB, clinicID int64, now time.Time) error {
+	var open int64
+	if err := tx.Model(&store.Alert{}).Joins("JOIN patients p ON p.id = alerts.patient_id").
+		Where("p.clinic_id = ? AND alerts.kind = ? AND alerts.closed_at IS NULL", clinicID, store.AlertMissedDose).Count(&open).Error; err != nil || open > 0 {
+		return err
+	}
 	var doses []store.DoseInstance
 	err := tx.Table("dose_instances d").Select("d.*").Joins("JOIN patients p ON p.id = d.patient_id").
 		Where("p.clinic_id = ? AND d.state = ? AND d.missed_at >= ?", clinicID, store.DoseMissed, now.Add(-48*time.Hour)).

@@ -17,6 +17,7 @@ import (
 	"github.com/doseloop/doseloop/httpx"
 	"github.com/doseloop/doseloop/report"
 	"github.com/doseloop/doseloop/seed"
+	"github.com/doseloop/doseloop/store/storetest"
 	"github.com/doseloop/doseloop/web"
 	"github.com/gin-gonic/gin"
 	"gorm.io/gorm"
@@ -67,7 +68,7 @@ func browser(t *testing.T, width int) context.Context {
 		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(width, 900))
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(alloc)
-	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)
+	ctx, cancelT := context.WithTimeout(ctx, 10*time.Minute) // a loaded CI machine is slow
 	t.Cleanup(func() { cancelT(); cancel(); cancelAlloc() })
 	// A headless window is at least 500 px wide; a phone is emulated.
 	run(t, ctx, "viewport", chromedp.EmulateViewport(int64(width), 900))
@@ -142,5 +143,17 @@ func checkPage(t *testing.T, ctx context.Context, name string, width int) {
 		if err := os.WriteFile(filepath.Join(dir, file), shot, 0o644); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// eachWidth runs fn in parallel at each of the two widths, over a fresh
+// seeded demo and a browser tab of that width.
+func eachWidth(t *testing.T, fn func(t *testing.T, d *demo, ctx context.Context, width int)) {
+	for _, width := range widths {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			t.Parallel()
+			d := setupDemo(t, storetest.SQLite(t))
+			fn(t, d, browser(t, width), width)
+		})
 	}
 }
