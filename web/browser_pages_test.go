@@ -73,11 +73,15 @@ func TestBrowserEveryPage(t *testing.T) {
 		signIn(t, ctx, d.url, demoAdmin)
 		var pt store.Patient
 		d.db.Where("name = ?", "Margaret Chen").Take(&pt)
+		var reg store.Regimen
+		d.db.Where("patient_id = ?", pt.ID).Order("id").Take(&reg)
 		for _, p := range []struct{ name, path string }{
 			{"attention", "/web/attention"}, {"patients", "/web/patients?period=90d"},
 			{"patient", fmt.Sprintf("/web/patients/%d", pt.ID)}, {"regimens", fmt.Sprintf("/web/patients/%d/regimens", pt.ID)},
 			{"admin-users", "/web/admin/users"}, {"admin-patients", "/web/admin/patients"}, {"admin-care-teams", "/web/admin/care-teams"},
-			{"admin-dispensers", "/web/admin/dispensers"}, {"admin-audit", "/web/admin/audit"},
+			{"admin-dispensers", "/web/admin/dispensers"}, {"admin-audit", "/web/admin/audit?verify=1"},
+			{"admin-medications", "/web/admin/medications"}, {"regimen-change", fmt.Sprintf("/web/patients/%d/regimens/%d/edit", pt.ID, reg.ID)},
+			{"password", "/web/password"}, {"mfa", "/web/mfa"},
 		} {
 			open(t, ctx, d.url, p.path)
 			checkPage(t, ctx, p.name, width)
