@@ -16,7 +16,7 @@ func Load(ctx context.Context, db *gorm.DB, pt *store.Patient, w Window) (*Patie
 	if err != nil {
 		return nil, err
 	}
-	doses, err := loadDoses(ctx, db, pt.ID, p)
+	doses, err := LoadDoses(ctx, db, pt.ID, p)
 	if err != nil {
 		return nil, err
 	}
@@ -29,14 +29,9 @@ func Load(ctx context.Context, db *gorm.DB, pt *store.Patient, w Window) (*Patie
 	if r.OfflineMinutes, err = offlineMinutes(ctx, db, pt.ID, p); err != nil {
 		return nil, err
 	}
-	grace := map[int64]int{}
-	for _, reg := range regs {
-		grace[reg.ID] = reg.GraceMin
-	}
 	byRegimen := map[int64][]Dose{}
-	for i := range doses {
-		doses[i].GraceMin = grace[doses[i].RegimenID]
-		byRegimen[doses[i].RegimenID] = append(byRegimen[doses[i].RegimenID], doses[i])
+	for _, d := range doses {
+		byRegimen[d.RegimenID] = append(byRegimen[d.RegimenID], d)
 	}
 	var scheduled []Dose
 	overall := ThresholdDefault
