@@ -61,7 +61,10 @@ type PatientReport struct {
 	Regimens       []RegimenReport `json:"regimens"`
 	Days           []Day           `json:"days"`
 	OfflineMinutes int             `json:"dispenser_offline_minutes"`
+	Versions       []VersionInfo   `json:"versions"` // every prescription the doses point at
+	Absences       []Absence       `json:"absences"` // recorded absences overlapping the window
 	Doses          []Dose          `json:"-"`
+	Events         []Event         `json:"-"` // the doses' outcome history
 	period         Interval
 }
 
@@ -100,14 +103,40 @@ func LoadDoses(ctx context.Context, db *gorm.DB, patientID int64, p Interval) ([
 	return out, err
 }
 
-func loadAbsences(ctx context.Context, db *gorm.DB, patientID int64, p Interval) ([]Interval, error) {
-	var rows []store.PatientAbsence
-	err := db.WithContext(ctx).Where("patient_id = ? AND starts_at < ? AND ends_at > ?", patientID, p.To, p.From).Find(&rows).Error
-	out := make([]Interval, len(rows))
-	for i, a := range rows {
-		out[i] = Interval{a.StartsAt, a.EndsAt}
+// Absence is a recorded absence and how many of the window's doses it
+// excludes from the figures.
+type Absence struct {
+	ID       int64     `json:"id"`
+	Kind     string    `json:"kind"` // away, hospitalised
+	Reason   string    `json:"reason"`
+	StartsAt time.Time `json:"starts_at"`
+	EndsAt   time.Time `json:"ends_at"`
+	Excluded int       `json:"excluded_doses"`
+}
+
+// Text is the absence as a person reads it: "hospitalised: knee surgery".
+func (a Absence) Text() string {
+	if a.Reason == "" || a.Reason == a.Kind {
+		return a.Kind
 	}
+	return a.Kind + ": " + a.Reason
+}
+
+func loadAbsences(ctx context.Context, db *gorm.DB, patientID int64, p Interval) ([]Absence, error) {
+	var out []Absence
+	err := db.WithContext(ctx).Table("patient_absences").Select("id, kind, reason, starts_at, ends_at").
+		Where("patient_id = ? AND starts_at < ? AND ends_at > ?", patientID, p.To, p.From).Order("starts_at, id").Scan(&out).Error
 	return out, err
+}
+
+// absenceOf is the absence that excludes d, if any.
+func absenceOf(d Dose, abs []Absence) *Absence {
+	for i, a := range abs {
+		if (d.AbsenceID != nil && *d.AbsenceID == a.ID) || (d.AbsenceID == nil && Interval{a.StartsAt, a.EndsAt}.Contains(d.ScheduledAt)) {
+			return &abs[i]
+		}
+	}
+	return nil
 }
 
 // offlineMinutes sums dispenser outages overlapping p (an open outage lasts until p.To).

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -29,6 +30,7 @@ type Config struct {
 	FirebaseProjectID       string        // DOSELOOP_FIREBASE_PROJECT_ID (defaults to the credentials' project)
 	WebhookURL              string        // DOSELOOP_WEBHOOK_URL: SMS/voice gateway endpoint; unset = no webhook channel
 	WebhookSecret           []byte        // DOSELOOP_WEBHOOK_SECRET (secret): HMAC key for X-DoseLoop-Signature
+	PublicURL               string        // DOSELOOP_PUBLIC_URL: public base URL (FHIR fullUrls); unset = urn:uuid
 }
 
 type env struct {
@@ -123,7 +125,9 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 		FirebaseProjectID:       e.str("FIREBASE_PROJECT_ID", ""),
 		WebhookURL:              e.str("WEBHOOK_URL", ""),
 		WebhookSecret:           []byte(e.secret("WEBHOOK_SECRET")),
+		PublicURL:               strings.TrimRight(e.str("PUBLIC_URL", ""), "/"),
 	}
+	e.publicURL(c.PublicURL)
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = store.DefaultURL
 	}
@@ -152,4 +156,16 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 		e.fail("WEBHOOK_SECRET", "must be set (at least 16 bytes) when DOSELOOP_WEBHOOK_URL is set")
 	}
 	return c, e.errs
+}
+
+// publicURL checks DOSELOOP_PUBLIC_URL: an absolute http(s) URL with a host
+// and no query or fragment (FHIR fullUrls are built on it).
+func (e *env) publicURL(v string) {
+	if v == "" {
+		return
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		e.fail("PUBLIC_URL", "must be an absolute http:// or https:// URL without query, fragment or credentials, such as https://doseloop.example.org (got %q)", v)
+	}
 }
