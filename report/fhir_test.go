@@ -3,10 +3,10 @@ package report_test
 import (
 	"bytes"
 	"encoding/json"
-	"io"
-	"net/http/httptest"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
