@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -38,6 +39,7 @@ type Config struct {
 	WebhookURL              string        // DOSELOOP_WEBHOOK_URL: SMS/voice gateway endpoint; unset = no webhook channel
 	WebhookSecret           []byte        // DOSELOOP_WEBHOOK_SECRET (secret): HMAC key for X-DoseLoop-Signature
 	MetricsAddr             string        // DOSELOOP_METRICS_ADDR: serve /metrics here instead of on DOSELOOP_ADDR
+	PublicURL               string        // DOSELOOP_PUBLIC_URL: public base URL (FHIR fullUrls); unset = urn:uuid
 }
 
 type env struct {
@@ -156,7 +158,9 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 		WebhookURL:              e.str("WEBHOOK_URL", ""),
 		WebhookSecret:           []byte(e.secret("WEBHOOK_SECRET")),
 		MetricsAddr:             e.str("METRICS_ADDR", ""),
+		PublicURL:               strings.TrimRight(e.str("PUBLIC_URL", ""), "/"),
 	}
+	e.publicURL(c.PublicURL)
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = store.DefaultURL
 	}
@@ -195,4 +199,16 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 		e.fail("WEBHOOK_SECRET", "must be set (at least 16 bytes) when DOSELOOP_WEBHOOK_URL is set")
 	}
 	return c, e.errs
+}
+
+// publicURL checks DOSELOOP_PUBLIC_URL: an absolute http(s) URL with a host
+// and no query or fragment (FHIR fullUrls are built on it).
+func (e *env) publicURL(v string) {
+	if v == "" {
+		return
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		e.fail("PUBLIC_URL", "must be an absolute http:// or https:// URL without query, fragment or credentials, such as https://doseloop.example.org (got %q)", v)
+	}
 }

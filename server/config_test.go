@@ -21,6 +21,7 @@ func TestConfigErrorsNameEachBadValue(t *testing.T) {
 		"DOSELOOP_WEBHOOK_URL":      "ftp://gw",
 		"DOSELOOP_ADMIN_UNUSED":     "ignored",
 		"DOSELOOP_SHUTDOWN_TIMEOUT": "1ms",
+		"DOSELOOP_PUBLIC_URL":       "doseloop.example/fhir?x=1",
 	}
 	var out, errb bytes.Buffer
 	code := run([]string{"serve"}, func(k string) string { return env[k] }, &out, &errb)
@@ -28,7 +29,7 @@ func TestConfigErrorsNameEachBadValue(t *testing.T) {
 		t.Fatalf("exit code %d, want 2", code)
 	}
 	lines := strings.Split(strings.TrimSpace(errb.String()), "\n")
-	for _, name := range []string{"DATABASE_URL", "TOKEN_SECRET", "ACCESS_TTL", "LOG_LEVEL", "SCHEDULER", "WEBHOOK_URL", "WEBHOOK_SECRET", "SHUTDOWN_TIMEOUT"} {
+	for _, name := range []string{"DATABASE_URL", "TOKEN_SECRET", "ACCESS_TTL", "LOG_LEVEL", "SCHEDULER", "WEBHOOK_URL", "WEBHOOK_SECRET", "SHUTDOWN_TIMEOUT", "PUBLIC_URL"} {
 		n := 0
 		for _, l := range lines {
 			if strings.HasPrefix(l, "config error: DOSELOOP_"+name+":") {
@@ -64,5 +65,16 @@ func TestUnknownSubcommand(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code := run([]string{"frobnicate"}, func(string) string { return "" }, &out, &errb); code != 2 {
 		t.Fatalf("exit %d, want 2", code)
+	}
+}
+
+// DOSELOOP_PUBLIC_URL is kept without its trailing slash.
+func TestConfigPublicURL(t *testing.T) {
+	t.Parallel()
+	cfg, errs := LoadConfig(func(k string) string {
+		return map[string]string{"DOSELOOP_PUBLIC_URL": "https://doseloop.example.org/"}[k]
+	})
+	if len(errs) > 0 || cfg.PublicURL != "https://doseloop.example.org" {
+		t.Fatalf("public URL %q %v", cfg.PublicURL, errs)
 	}
 }
