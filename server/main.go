@@ -7,6 +7,7 @@
 //	server seed                  load the demo clinic into the database
 //	server simulate [flags]      drive a running server with simulated dispensers
 //	server bench ingest|schedule|notify|report
+//	server audit verify          check the audit log's hash chains
 package main
 
 import (
@@ -38,6 +39,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return cmdSimulate(args, getenv, stdout, stderr)
 	case "bench":
 		return cmdBench(args, getenv, stdout, stderr)
+	case "audit":
+		return cmdAudit(args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return 0
@@ -46,13 +49,14 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	return 2
 }
 
-const usage = `usage: server [serve|demo|migrate|seed|simulate|bench] [flags]
+const usage = `usage: server [serve|demo|migrate|seed|simulate|bench|audit] [flags]
   serve [-demo] [-addr :8080]     run the server (default subcommand)
   demo                            serve with the demo clinic and simulated dispensers
   migrate up|down|status          manage the database schema
   seed                            load the demo clinic into the database
   simulate [flags]                drive a running server with simulated dispensers
   bench ingest|schedule|notify|report   run a benchmark (see README)
+  audit verify                    check the audit log's hash chains; names the first altered or missing row
 Configuration comes from DOSELOOP_* environment variables (see README).`
 
 // loadConfigOrExit prints every configuration error on its own line.
