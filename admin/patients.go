@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/doseloop/doseloop/apperr"
 	"github.com/doseloop/doseloop/auth"
@@ -26,8 +27,11 @@ type createPatientRequest struct {
 
 func (r *createPatientRequest) Validate() error {
 	var f []apperr.FieldError
-	if strings.TrimSpace(r.Name) == "" {
-		f = append(f, apperr.FieldError{Field: "name", Message: "is required"})
+	if strings.TrimSpace(r.Name) == "" || utf8.RuneCountInString(r.Name) > MaxNameLen || !cleanText(r.Name) {
+		f = append(f, apperr.FieldError{Field: "name", Message: "is required: up to 200 characters of text"})
+	}
+	if len(r.Email) > 254 {
+		f = append(f, apperr.FieldError{Field: "email", Message: "must be an email address of at most 254 characters"})
 	}
 	if r.BirthDate != "" {
 		if _, err := time.Parse("2006-01-02", r.BirthDate); err != nil {
