@@ -129,7 +129,12 @@ func (h *Handler) clinicPatient(c *gin.Context) (*store.Patient, error) {
 	if err != nil {
 		return nil, err
 	}
-	return auth.LoadPatient(c, h.DB, auth.PrincipalOf(c), id)
+	pt, err := auth.LoadPatient(c, h.DB, auth.PrincipalOf(c), id)
+	if apperr.Is(err, apperr.NotFound) {
+		// Filed under the targeted patient's clinic, so it sees the attempt.
+		auth.Audit(c, h.DB, "admin.patient.access", id, "patient", id, auth.OutcomeDenied)
+	}
+	return pt, err
 }
 
 func idParam(c *gin.Context, name string) (int64, error) {

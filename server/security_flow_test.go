@@ -47,6 +47,14 @@ func TestAccountControlsMatrix(t *testing.T) {
 	if audited < 4 {
 		t.Fatalf("wrong-role refusals audited: %d, want >= 4", audited)
 	}
+	// Another clinic's admin probing our patient: the refusal is filed under
+	// our clinic and patient, with the caller's address and agent.
+	b.do("PUT", "/v1/admin/patients/"+pid+"/care-team", map[string]any{"physician_ids": []int64{}}, as(o.Admin)...)
+	var row store.AuditEntry
+	err := b.app.db.Where("actor_id = ? AND outcome = ? AND patient_id = ?", o.Admin.ID, "denied", a.Patient.ID).Take(&row).Error
+	if err != nil || row.ClinicID == nil || *row.ClinicID != a.Clinic.ID || row.IP == "" || row.RequestID == "" || row.Role != "admin" {
+		t.Fatalf("foreign refusal audit row: %+v %v", row, err)
+	}
 }
 
 // TestResetCodeAndForcedChange: an admin's reset code lets a user set a new
