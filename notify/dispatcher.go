@@ -40,6 +40,13 @@ type Dispatcher struct {
 	Backoff     Backoff       // default DefaultBackoff
 	Rand        func() float64
 	Logger      *slog.Logger
+	// FallbackAfter sends a critical escalation by webhook, once, when its
+	// push has failed this long (0: never; DOSELOOP_FALLBACK_AFTER).
+	FallbackAfter time.Duration
+	// OutageGiveUp is how long a row waits out a provider outage before it
+	// is dead (default 24h).
+	OutageGiveUp time.Duration
+	pushDown     breaker
 
 	// beforeRecord lets tests stop a Tick between send and record, the
 	// crash window doc.go describes.
@@ -49,7 +56,7 @@ type Dispatcher struct {
 
 // Stats counts what one Tick did.
 type Stats struct {
-	Claimed, Sent, Retried, Dead, Deferred int
+	Claimed, Sent, Retried, Dead, Deferred, FellBack int
 }
 
 func (d *Dispatcher) defaults() {
@@ -71,6 +78,9 @@ func (d *Dispatcher) defaults() {
 		}
 		if d.Rand == nil {
 			d.Rand = rand.Float64
+		}
+		if d.OutageGiveUp == 0 {
+			d.OutageGiveUp = 24 * time.Hour
 		}
 		if d.Logger == nil {
 			d.Logger = slog.Default()
@@ -128,8 +138,10 @@ func (s *Stats) count(state string) {
 		s.Retried++
 	case outcomeDead:
 		s.Dead++
-	case outcomeDeferred:
+	case outcomeDeferred, outcomeWaiting:
 		s.Deferred++
+	case outcomeFallback:
+		s.FellBack++
 	}
 }
 
@@ -137,15 +149,20 @@ func (s *Stats) count(state string) {
 // otherwise after idle. Run several for more concurrency; claims never overlap.
 func (d *Dispatcher) Run(ctx context.Context, idle time.Duration) error {
 	d.defaults()
+	fails := 0
 	for {
 		st, err := d.Tick(ctx)
-		if err != nil && ctx.Err() == nil {
-			d.Logger.Error("notify: dispatch tick", "err", err)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			fails++
+			d.Logger.Error("notify: dispatch tick", "err", err, "failures_in_a_row", fails)
+		case err == nil:
+			fails = 0
 		}
 		if st.Claimed == d.Batch && err == nil {
 			continue
 		}
-		t := time.NewTimer(idle)
+		t := time.NewTimer(errorWait(idle, fails))
 		select {
 		case <-ctx.Done():
 			t.Stop()

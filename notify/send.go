@@ -29,6 +29,9 @@ func (d *Dispatcher) process(ctx context.Context, row store.Notification, recips
 		Recipient: r, Payload: p, Text: Render(p, r.Locale, r.LockScreenPrivate), CreatedAt: row.CreatedAt, Now: now}
 	switch {
 	case row.Channel == ChannelPush && d.Push != nil:
+		if probe, down := d.pushDown.blocked(now); down {
+			return d.waitOut(row, probe, "push provider unavailable", row.ProviderID)
+		}
 		return d.sendPush(ctx, row, m, targets)
 	case row.Channel == ChannelPush, row.Channel == ChannelLog:
 		return d.sendOne(ctx, row, d.Log, m)

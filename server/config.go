@@ -29,6 +29,7 @@ type Config struct {
 	FirebaseProjectID       string        // DOSELOOP_FIREBASE_PROJECT_ID (defaults to the credentials' project)
 	WebhookURL              string        // DOSELOOP_WEBHOOK_URL: SMS/voice gateway endpoint; unset = no webhook channel
 	WebhookSecret           []byte        // DOSELOOP_WEBHOOK_SECRET (secret): HMAC key for X-DoseLoop-Signature
+	FallbackAfter           time.Duration // DOSELOOP_FALLBACK_AFTER: a critical escalation's push failing this long goes by webhook (0: never)
 }
 
 type env struct {
@@ -123,6 +124,7 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 		FirebaseProjectID:       e.str("FIREBASE_PROJECT_ID", ""),
 		WebhookURL:              e.str("WEBHOOK_URL", ""),
 		WebhookSecret:           []byte(e.secret("WEBHOOK_SECRET")),
+		FallbackAfter:           e.duration("FALLBACK_AFTER", 10*time.Minute, 0),
 	}
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = store.DefaultURL
