@@ -41,7 +41,7 @@ func proxied(t *testing.T) (direct *gorm.DB, px *faults.Proxy, via string) {
 // answer is what a client saw for one request.
 type answer struct {
 	Method, Path, ContentType, RetryAfter, Code string
-	Status                                     int
+	Status                                      int
 }
 
 // recorder is an http.RoundTripper that keeps every answer, so a fault test
