@@ -39,28 +39,20 @@ func (b *breaker) blocked(now time.Time) (time.Time, bool) {
 	return b.until, now.Before(b.until)
 }
 
-// trip records a provider-wide failure and returns the next probe time.
-func (b *breaker) trip(now time.Time) time.Time {
+// trip records a provider-wide failure and returns the next probe time:
+// the breaker's own backoff, or the provider's Retry-After when longer.
+// Every row the outage holds waits for that same instant, so after
+// recovery they go out in claim order (not_before, id): oldest first.
+func (b *breaker) trip(now time.Time, retryAfter time.Duration) time.Time {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if now.Before(b.until) {
 		return b.until // concurrent sends of one probe trip it once
 	}
-	wait := min(probeBase<<min(b.fails, 10), probeMax)
+	wait := max(min(probeBase<<min(b.fails, 10), probeMax), retryAfter)
 	b.fails++
 	b.until = now.Add(wait)
 	return b.until
-}
-
-// nextProbe trips the push breaker and returns when to try again: the next
-// probe, or later when the provider's Retry-After says so.
-func (d *Dispatcher) nextProbe(retryAfter time.Duration) time.Time {
-	now := d.Clock.Now()
-	probe := d.pushDown.trip(now)
-	if t := now.Add(retryAfter); t.After(probe) {
-		probe = t
-	}
-	return probe
 }
 
 // reset closes the breaker after a successful send.

@@ -63,7 +63,7 @@ func (d *Dispatcher) sendPush(ctx context.Context, row store.Notification, m *Me
 	pids := formatDelivered(delivered)
 	switch {
 	case providerDown:
-		return d.waitOut(row, d.nextProbe(retryAfter), retryErr, pids)
+		return d.waitOut(row, d.pushDown.trip(d.Clock.Now(), retryAfter), retryErr, pids)
 	case retryErr != "" && d.fallsBack(row, d.Clock.Now()):
 		return outcome{state: outcomeFallback, reason: ReasonFellBack, providerID: pids}
 	case retryErr != "":

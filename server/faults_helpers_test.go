@@ -1,42 +1,13 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/doseloop/doseloop/faults"
-	"github.com/doseloop/doseloop/store"
-	"github.com/doseloop/doseloop/store/storetest"
-	"gorm.io/gorm"
 )
-
-// proxied gives a fault test a migrated Postgres schema, reached directly
-// (for seeding and checking) and through a proxy the test can cut (for the
-// code under test).
-func proxied(t *testing.T) (direct *gorm.DB, px *faults.Proxy, via string) {
-	t.Helper()
-	direct, dsn := storetest.PostgresURL(t)
-	if err := store.Migrate(context.Background(), direct); err != nil {
-		t.Fatal(err)
-	}
-	up, err := faults.Upstream(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if px, err = faults.NewProxy(up); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(px.Close)
-	if via, err = px.Via(dsn); err != nil {
-		t.Fatal(err)
-	}
-	return direct, px, via
-}
 
 // answer is what a client saw for one request.
 type answer struct {

@@ -12,6 +12,7 @@ import (
 	"github.com/doseloop/doseloop/clock"
 	"github.com/doseloop/doseloop/dispenser/benchfleet"
 	"github.com/doseloop/doseloop/dispenser/sim"
+	"github.com/doseloop/doseloop/faults"
 	"github.com/doseloop/doseloop/store"
 	"go.uber.org/goleak"
 	"gorm.io/gorm"
@@ -27,7 +28,7 @@ func TestDatabaseOutageDuringIngestion(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fault test")
 	}
-	direct, px, via := proxied(t)
+	direct, px, via := faults.Proxied(t)
 	leaks := goleak.IgnoreCurrent()
 	a := proxiedApp(t, via, clock.NewFake(time.Now().UTC()))
 	srv := httptest.NewServer(a.router())
@@ -64,9 +65,7 @@ func TestDatabaseOutageDuringIngestion(t *testing.T) {
 	srv.Close()
 	client.CloseIdleConnections()
 	a.close()
-	// The proxy's own accept loop (restarted by Restore) is the test's, not the server's.
-	if err := goleak.Find(leaks, goleak.IgnoreAnyFunction("github.com/Shopify/toxiproxy/v2.(*Proxy).server"),
-		goleak.IgnoreAnyFunction("github.com/Shopify/toxiproxy/v2.(*Proxy).freeBlocker")); err != nil {
+	if err := goleak.Find(faults.IgnoreProxy(leaks)...); err != nil {
 		t.Fatalf("goroutines leaked after the outage: %v", err)
 	}
 }
