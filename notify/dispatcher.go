@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/doseloop/doseloop/clock"
+	"github.com/doseloop/doseloop/faults/crashpoint"
 	"github.com/doseloop/doseloop/store"
 	"gorm.io/gorm"
 )
@@ -127,6 +128,7 @@ func (d *Dispatcher) Tick(ctx context.Context) (Stats, error) {
 		}()
 	}
 	wg.Wait()
+	crashpoint.Hit("notify.before_record") // crash tests: the at-least-once window
 	return d.recordAll(context.WithoutCancel(ctx), rows, outcomes)
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/doseloop/doseloop/faults/crashpoint"
 	"github.com/doseloop/doseloop/store"
 )
 
@@ -49,6 +50,7 @@ func (d *Dispatcher) sendOne(ctx context.Context, row store.Notification, n Noti
 	defer cancel()
 	pid, retryable, after, err := n.Notify(sctx, m)
 	if err == nil {
+		crashpoint.Hit("notify.sent") // crash tests: accepted, not recorded
 		return outcome{state: outcomeSent, providerID: pid}
 	}
 	if !retryable {
