@@ -11,12 +11,13 @@ var benches = map[string]func(args []string, getenv func(string) string, stdout,
 	"schedule": benchSchedule,
 	"notify":   benchNotify,
 	"report":   benchReport,
+	"failover": benchFailover,
 }
 
 // cmdBench runs one of the documented benchmarks (see README, Benchmarks).
 func cmdBench(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || benches[args[0]] == nil {
-		fmt.Fprintln(stderr, "usage: server bench ingest|schedule|notify|report [flags]")
+		fmt.Fprintln(stderr, "usage: server bench ingest|schedule|notify|report|failover [flags]")
 		return 2
 	}
 	return benches[args[0]](args[1:], getenv, stdout, stderr)
