@@ -40,6 +40,7 @@ type Config struct {
 	WebhookSecret           []byte        // DOSELOOP_WEBHOOK_SECRET (secret): HMAC key for X-DoseLoop-Signature
 	MetricsAddr             string        // DOSELOOP_METRICS_ADDR: serve /metrics here instead of on DOSELOOP_ADDR
 	PublicURL               string        // DOSELOOP_PUBLIC_URL: public base URL (FHIR fullUrls); unset = urn:uuid
+	FallbackAfter           time.Duration // DOSELOOP_FALLBACK_AFTER: a critical escalation's push failing this long goes by webhook (0: never)
 }
 
 type env struct {
@@ -159,6 +160,7 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 		WebhookSecret:           []byte(e.secret("WEBHOOK_SECRET")),
 		MetricsAddr:             e.str("METRICS_ADDR", ""),
 		PublicURL:               strings.TrimRight(e.str("PUBLIC_URL", ""), "/"),
+		FallbackAfter:           e.duration("FALLBACK_AFTER", 10*time.Minute, 0),
 	}
 	e.publicURL(c.PublicURL)
 	if c.DatabaseURL == "" {
