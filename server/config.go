@@ -8,27 +8,29 @@ import (
 	"time"
 
 	"github.com/doseloop/doseloop/store"
+	"github.com/doseloop/doseloop/store/retention"
 )
 
 // Config is everything the server reads from the environment. Each variable
 // is DOSELOOP_<NAME>; secrets also accept DOSELOOP_<NAME>_FILE.
 type Config struct {
-	Addr                    string        // DOSELOOP_ADDR, default :8080
-	DatabaseURL             string        // DOSELOOP_DATABASE_URL (secret), default sqlite:doseloop.db
-	TokenSecret             []byte        // DOSELOOP_TOKEN_SECRET (secret), >= 32 bytes; random per process if unset
-	AccessTTL               time.Duration // DOSELOOP_ACCESS_TTL, default 15m
-	RefreshTTL              time.Duration // DOSELOOP_REFRESH_TTL, default 720h
-	AdminEmail              string        // DOSELOOP_BOOTSTRAP_ADMIN_EMAIL, default admin@doseloop.local
-	AdminPassword           string        // DOSELOOP_BOOTSTRAP_ADMIN_PASSWORD (secret); generated and printed if unset
-	LogLevel                string        // DOSELOOP_LOG_LEVEL: debug|info|warn|error
-	LogFormat               string        // DOSELOOP_LOG_FORMAT: text|json
-	Scheduler               bool          // DOSELOOP_SCHEDULER: on|off, default on
-	ShutdownTimeout         time.Duration // DOSELOOP_SHUTDOWN_TIMEOUT, default 20s
-	SecureCookies           bool          // DOSELOOP_SECURE_COOKIES: on|off, default on
-	FirebaseCredentialsFile string        // DOSELOOP_FIREBASE_CREDENTIALS_FILE: service-account JSON; unset = log channel
-	FirebaseProjectID       string        // DOSELOOP_FIREBASE_PROJECT_ID (defaults to the credentials' project)
-	WebhookURL              string        // DOSELOOP_WEBHOOK_URL: SMS/voice gateway endpoint; unset = no webhook channel
-	WebhookSecret           []byte        // DOSELOOP_WEBHOOK_SECRET (secret): HMAC key for X-DoseLoop-Signature
+	Addr                    string           // DOSELOOP_ADDR, default :8080
+	DatabaseURL             string           // DOSELOOP_DATABASE_URL (secret), default sqlite:doseloop.db
+	TokenSecret             []byte           // DOSELOOP_TOKEN_SECRET (secret), >= 32 bytes; random per process if unset
+	AccessTTL               time.Duration    // DOSELOOP_ACCESS_TTL, default 15m
+	RefreshTTL              time.Duration    // DOSELOOP_REFRESH_TTL, default 720h
+	AdminEmail              string           // DOSELOOP_BOOTSTRAP_ADMIN_EMAIL, default admin@doseloop.local
+	AdminPassword           string           // DOSELOOP_BOOTSTRAP_ADMIN_PASSWORD (secret); generated and printed if unset
+	LogLevel                string           // DOSELOOP_LOG_LEVEL: debug|info|warn|error
+	LogFormat               string           // DOSELOOP_LOG_FORMAT: text|json
+	Scheduler               bool             // DOSELOOP_SCHEDULER: on|off, default on
+	ShutdownTimeout         time.Duration    // DOSELOOP_SHUTDOWN_TIMEOUT, default 20s
+	SecureCookies           bool             // DOSELOOP_SECURE_COOKIES: on|off, default on
+	FirebaseCredentialsFile string           // DOSELOOP_FIREBASE_CREDENTIALS_FILE: service-account JSON; unset = log channel
+	FirebaseProjectID       string           // DOSELOOP_FIREBASE_PROJECT_ID (defaults to the credentials' project)
+	WebhookURL              string           // DOSELOOP_WEBHOOK_URL: SMS/voice gateway endpoint; unset = no webhook channel
+	WebhookSecret           []byte           // DOSELOOP_WEBHOOK_SECRET (secret): HMAC key for X-DoseLoop-Signature
+	Retention               retention.Policy // DOSELOOP_RETENTION_*_DAYS (config_retention.go)
 }
 
 type env struct {
@@ -123,6 +125,7 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 		FirebaseProjectID:       e.str("FIREBASE_PROJECT_ID", ""),
 		WebhookURL:              e.str("WEBHOOK_URL", ""),
 		WebhookSecret:           []byte(e.secret("WEBHOOK_SECRET")),
+		Retention:               e.retention(),
 	}
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = store.DefaultURL
