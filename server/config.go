@@ -29,6 +29,8 @@ type Config struct {
 	FirebaseProjectID       string        // DOSELOOP_FIREBASE_PROJECT_ID (defaults to the credentials' project)
 	WebhookURL              string        // DOSELOOP_WEBHOOK_URL: SMS/voice gateway endpoint; unset = no webhook channel
 	WebhookSecret           []byte        // DOSELOOP_WEBHOOK_SECRET (secret): HMAC key for X-DoseLoop-Signature
+	FirebaseWeb             *firebaseWeb  // DOSELOOP_FIREBASE_WEB_*: the web app's push config; nil = push off (config_app.go)
+	AppURL                  string        // DOSELOOP_APP_URL: the app's public https URL, linked from web push notifications
 }
 
 type env struct {
@@ -124,6 +126,7 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 		WebhookURL:              e.str("WEBHOOK_URL", ""),
 		WebhookSecret:           []byte(e.secret("WEBHOOK_SECRET")),
 	}
+	c.FirebaseWeb, c.AppURL = loadAppConfig(e, c.FirebaseProjectID)
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = store.DefaultURL
 	}
