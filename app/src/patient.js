@@ -58,7 +58,7 @@ function skipForm(box, d, med, zone) {
   const id = `reason-${d.id}`;
   const err = h('p', { class: 'error', id: `${id}-err`, role: 'alert' });
   const input = h('textarea', { id, name: 'reason', rows: 2, maxlength: 200, 'aria-describedby': `${id}-err` });
-  const form = h('form', { class: 'skip', onsubmit: (e) => {
+  const form = h('form', { class: 'skip-form', onsubmit: (e) => {
     e.preventDefault();
     if (!input.value.trim()) { err.textContent = t('reasonRequired'); input.setAttribute('aria-invalid', 'true'); input.focus(); return; }
     doAct(`skip:${d.id}`, `/v1/doses/${d.id}/skip`, { reason: input.value.trim() }, 'recordedSkipped', zone);

@@ -49,11 +49,20 @@ self.addEventListener('push', (e) => {
 });
 
 // An action button acts through the API; a tap opens the linked screen.
-self.addEventListener('notificationclick', (e) => {
-  const n = e.notification;
+self.addEventListener('notificationclick', (e) => e.waitUntil(onClick(e.notification, e.action)));
+
+function onClick(n, action) {
   const data = n.data || {};
   n.close();
-  e.waitUntil(e.action ? perform(e.action, data) : open(data.link || '/app/'));
+  return action ? perform(action, data) : open(data.link || '/app/');
+}
+
+// DevTools cannot press a notification's button, so the browser test posts
+// {type: 'notification-click', tag, action}: the worker finds the shown
+// notification and runs the same onClick a real press runs.
+self.addEventListener('message', (e) => {
+  if (e.data?.type !== 'notification-click') return;
+  e.waitUntil(self.registration.getNotifications({ tag: e.data.tag }).then((ns) => ns[0] && onClick(ns[0], e.data.action)));
 });
 
 async function perform(action, data) {
