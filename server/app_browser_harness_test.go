@@ -155,7 +155,9 @@ func (ab *appBrowser) click(sel string) {
 }
 
 // status is the text of the live region.
-func (ab *appBrowser) status() string { return js[string](ab, `document.getElementById('status').textContent`) }
+func (ab *appBrowser) status() string {
+	return js[string](ab, `document.getElementById('status').textContent`)
+}
 
 // signIn signs in through the form and waits for the first screen.
 func (ab *appBrowser) signIn(email, firstHash string) {
@@ -197,4 +199,3 @@ func (ab *appBrowser) check(name string) {
 	}
 	ab.t.Logf("axe-core on %s: %s, no serious or critical violations", name, passed)
 }
-
