@@ -20,7 +20,8 @@ const routes = {
   caregiver: { patients: caregiver.glance, patient: caregiver.patientDay, alerts: caregiver.alerts, invitations: caregiver.invitations, settings: () => settings('caregiver', signOut) },
 };
 
-async function route() {
+async function route(e) {
+  if (e?.type === 'hashchange') document.getElementById('status').textContent = '';
   const s = await api.session();
   if (!s) return signInScreen();
   const role = s.user.role;
