@@ -60,7 +60,7 @@ func TestAppBrowserPatient(t *testing.T) {
 	}
 
 	ab.prnLimit()
-	ab.offlineTake(doses["Atorvastatin"])
+	ab.offlineTake(doses["Atorvastatin"], doses["Amlodipine"])
 	ab.pushTake(doses["Metformin"])
 
 	for _, s := range []struct{ hash, name, want string }{
@@ -156,27 +156,37 @@ func (ab *appBrowser) network(offline bool) {
 	ab.step(fmt.Sprintf("network offline=%v", offline), err)
 }
 
-// offlineTake takes a dose with the network cut: the app keeps it, says
-// so, and sends it when the network returns; the dose is recorded once.
-func (ab *appBrowser) offlineTake(id int64) {
+// offlineTake takes two doses with the network cut: the app keeps them and
+// says so. Meanwhile another device records the second one. When the
+// network returns the first is sent and recorded once; the second answers
+// 409 and the app shows it as already taken, never recording it twice.
+func (ab *appBrowser) offlineTake(id, recordedMeanwhile int64) {
 	ab.step("today", chromedp.Do(ab.ctx, chromedp.Evaluate[chromedp.Void](`location.hash = '#/today'`)))
 	ab.until("Atorvastatin", `document.querySelector('button[aria-label="Taken: Atorvastatin 20 mg"]')`)
 	ab.network(true)
 	ab.until("offline", `!navigator.onLine`)
 	ab.click(`button[aria-label="Taken: Atorvastatin 20 mg"]`)
 	ab.until("queued", `document.querySelector('#dose-`+fmt.Sprint(id)+` .badge.queued')`)
+	ab.click(`button[aria-label="Taken: Amlodipine 5 mg"]`)
+	ab.until("queued", `document.querySelector('#dose-`+fmt.Sprint(recordedMeanwhile)+` .badge.queued')`)
 	ab.check("patient-offline")
 	ab.wantDose(id, store.DosePending, "")
+	if w := ab.do(http.MethodPost, fmt.Sprintf("/v1/doses/%d/take", recordedMeanwhile), nil, "Authorization", ab.bearer(appPatient)); w.Code != http.StatusOK {
+		ab.t.Fatalf("take from another device: %d %s", w.Code, w.Body)
+	}
 	ab.network(false)
-	ab.until("sent", `document.getElementById('status').textContent.includes('saved action was sent')`)
+	ab.until("sent", `document.getElementById('status').textContent.includes('already recorded as taken')`)
+	ab.until("shown as taken", `document.querySelector('#dose-`+fmt.Sprint(recordedMeanwhile)+` .badge.taken')`)
 	ab.wantDose(id, store.DoseTaken, "")
 	if again := js[int](ab, `import('/app/api.js').then(m => m.flush()).then(d => d.length)`); again != 0 {
 		ab.t.Errorf("a second flush sent %d actions", again)
 	}
-	var n int64
-	ab.must(ab.app.db.Model(&store.AuditEntry{}).Where("action = ? AND object_id = ? AND outcome = ?", "dose.take", fmt.Sprint(id), "ok").Count(&n).Error)
-	if n != 1 {
-		ab.t.Errorf("the offline take was recorded %d times, want 1", n)
+	for _, d := range []int64{id, recordedMeanwhile} {
+		var n int64
+		ab.must(ab.app.db.Model(&store.AuditEntry{}).Where("action = ? AND object_id = ? AND outcome = ?", "dose.take", fmt.Sprint(d), "ok").Count(&n).Error)
+		if n != 1 {
+			ab.t.Errorf("dose %d was recorded %d times, want once", d, n)
+		}
 	}
 }
 
