@@ -15,7 +15,7 @@ import (
 // dose appear in the alerts inbox, acknowledges it, and the escalation
 // ladder stops: the second caregiver is never notified.
 func TestAppBrowserCaregiver(t *testing.T) {
-	ab := newAppBrowser(t)
+	ab := newAppBrowser(t, nil)
 	ab.signIn(appCaregiver, "#/patients")
 	ab.until("patients", `document.querySelector('main').innerText.includes('Olivia Brown')`)
 	ab.check("caregiver-patients")

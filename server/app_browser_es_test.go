@@ -6,11 +6,14 @@ import (
 	"testing"
 )
 
-// A Spanish-speaking patient gets the app in Spanish; when the session is
-// ended elsewhere (sign-out on another device, account disabled), the next
-// screen returns to sign-in and says why.
+// A Spanish-speaking patient gets the app in Spanish; with the clinic's
+// Firebase web config the app offers notifications and the bundled
+// Firebase SDK loads under the app's CSP; when the session is ended
+// elsewhere (sign-out on another device, account disabled), the next screen
+// returns to sign-in and says why.
 func TestAppBrowserSpanishAndSessionEnd(t *testing.T) {
-	ab := newAppBrowser(t)
+	ab := newAppBrowser(t, map[string]string{"DOSELOOP_FIREBASE_WEB_API_KEY": "AIzaSyTest-Key-Only-For-Tests-000000000", "DOSELOOP_FIREBASE_WEB_PROJECT_ID": "doseloop-test",
+		"DOSELOOP_FIREBASE_WEB_SENDER_ID": "123456789012", "DOSELOOP_FIREBASE_WEB_APP_ID": "1:123456789012:web:0123456789abcdef", "DOSELOOP_FIREBASE_WEB_VAPID_KEY": "BTestVapidKey"})
 	ab.signIn("carlos.ramirez@demo.doseloop.local", "#/today")
 	ab.until("Spanish", `document.documentElement.lang === 'es' && document.querySelector('main h1').textContent === 'Medicación de hoy'`)
 	txt := js[string](ab, `document.body.innerText`)
@@ -20,6 +23,17 @@ func TestAppBrowserSpanishAndSessionEnd(t *testing.T) {
 		}
 	}
 	ab.check("patient-today-es")
+
+	ab.goTo("#/settings", `document.querySelector('#push-enable')?.textContent === 'Activar notificaciones'`)
+	ab.check("patient-settings-push-es")
+	sdk := `fetch('/app/config.json').then(r => r.json()).then(async c => {
+	  const fb = await import('/app/vendor/firebase.js');
+	  const app = fb.initializeApp(c.firebase);
+	  return (await fb.isSupported()) && !!fb.getMessaging(app) && typeof fb.getToken === 'function';
+	})`
+	if !js[bool](ab, sdk) {
+		t.Error("the bundled Firebase SDK does not load or says messaging is unsupported")
+	}
 
 	access := js[string](ab, `import('/app/api.js').then(m => m.session()).then(s => s.access_token)`)
 	if w := ab.do(http.MethodPost, "/v1/auth/logout", nil, "Authorization", "Bearer "+access); w.Code/100 != 2 {

@@ -38,7 +38,7 @@ const (
 	appCaregiver = "omar.haddad@demo.doseloop.local"
 )
 
-func newAppBrowser(t *testing.T) *appBrowser {
+func newAppBrowser(t *testing.T, env map[string]string) *appBrowser {
 	t.Helper()
 	exe := ""
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
@@ -50,7 +50,7 @@ func newAppBrowser(t *testing.T) *appBrowser {
 	if exe == "" {
 		t.Skip("no chromium on PATH: skipping the app browser test (install it with apt-get install -y chromium)")
 	}
-	b := setup(t, nil)
+	b := setup(t, env)
 	ab := &appBrowser{bundle: b, t: t, sched: schedule.New(b.app.db, b.clock)}
 	ab.seed()
 	ab.srv = httptest.NewServer(b.h)

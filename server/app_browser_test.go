@@ -28,7 +28,7 @@ import (
 // takes one from a push notification's Taken button. Every screen passes
 // axe-core.
 func TestAppBrowserPatient(t *testing.T) {
-	ab := newAppBrowser(t)
+	ab := newAppBrowser(t, nil)
 	doses := ab.todayDoses("Olivia Brown")
 	ab.signIn(appPatient, "#/today")
 	ab.until("today's doses", `document.querySelectorAll('li.dose').length === 6 && document.querySelector('li.prn')`)
