@@ -139,15 +139,28 @@ export async function people() {
   screen(t('caregiversTitle'), rows.length ? h('ul', { class: 'cards' }, rows) : h('p', {}, t('noCaregivers')), form);
 }
 
-/** dispenser shows the patient's dispenser and its latest activity. */
-export async function dispenser() {
+/** dispenser shows the patient's dispenser and its latest activity, and
+ * refreshes it every 30 s while on screen (without moving focus), so the
+ * dispenser's live activity appears as it happens. */
+export async function dispenser(refresh) {
   const v = await call('GET', '/v1/me/dispenser');
-  if (!v.dispenser) return screen(t('dispTitle'), h('p', {}, t('dispNone')));
+  const body = !v.dispenser ? [h('p', {}, t('dispNone'))] : dispenserBody(v);
+  if (refresh) document.querySelector('main h1')?.after(...body);
+  else screen(t('dispTitle'), ...body);
+  if (v.dispenser) setTimeout(() => {
+    if (location.hash !== '#/dispenser' || document.visibilityState !== 'visible') return;
+    const h1 = document.querySelector('main h1');
+    while (h1?.nextSibling) h1.nextSibling.remove();
+    dispenser(true).catch(() => {});
+  }, 30000);
+}
+
+function dispenserBody(v) {
   const d = v.dispenser;
-  screen(t('dispTitle'), h('div', { class: 'card' },
+  return [h('div', { class: 'card' },
     h('h2', {}, d.serial, ' ', h('span', { class: `badge ${d.online ? 'taken' : 'missed'}` }, d.online ? t('dispOnline') : t('dispOffline'))),
     h('p', {}, t('lastSeen', { time: d.last_seen_at ? dateTime(d.last_seen_at, v.time_zone) : t('never') })),
     d.battery_pct != null ? h('p', {}, t('battery', { pct: d.battery_pct })) : null),
   h('h2', {}, t('recentActivity')),
-  h('ul', { class: 'lines' }, (v.events || []).map((e) => h('li', { class: 'line' }, h('span', {}, dateTime(e.occurred_at, v.time_zone)), h('span', {}, t('ev_' + e.kind))))));
+  h('ul', { class: 'lines' }, (v.events || []).map((e) => h('li', { class: 'line' }, h('span', {}, dateTime(e.occurred_at, v.time_zone)), h('span', {}, t('ev_' + e.kind)))))];
 }
