@@ -106,7 +106,7 @@ func (s *Service) ingestTx(tx *gorm.DB, b *batch, results []Result) error {
 		out = redo
 	}
 	fillResults(b, rowIDs, out, results)
-	return applyOutcome(tx, out, now)
+	return applyOutcome(tx, b.d.ID, out, now)
 }
 
 // ingestPerEvent is the per-event reference path the benchmark compares
@@ -128,7 +128,7 @@ func (s *Service) ingestPerEvent(tx *gorm.DB, b *batch, results []Result) error 
 		}
 		one := newOutcome()
 		match(regs, cands, []takeEvent{t}, one)
-		if err := applyOutcome(tx, one, now); err != nil {
+		if err := applyOutcome(tx, b.d.ID, one, now); err != nil {
 			return err
 		}
 		if err := linkEvents(tx, store.IsPostgres(tx), one.events); err != nil {

@@ -1,9 +1,11 @@
 package dispenser
 
 import (
+	"sort"
 	"strings"
 	"time"
 
+	"github.com/doseloop/doseloop/schedule"
 	"github.com/doseloop/doseloop/store"
 	"gorm.io/gorm"
 )
@@ -70,43 +72,21 @@ func ptr[T any](p *T) any {
 	return *p
 }
 
-// applyOutcome records the doses: taken (and their open alerts closed, so
-// no later escalation step fires) and taken twice. One statement each; on
-// Postgres the alert close rides on the dose update.
-func applyOutcome(tx *gorm.DB, out *matchOutcome, now time.Time) error {
-	pg := store.IsPostgres(tx)
-	if len(out.taken) > 0 {
-		ids := make([]int64, 0, len(out.taken))
-		at, onTime := caseExpr(pg), caseExpr(pg)
-		for id, t := range out.taken {
-			ids = append(ids, id)
-			at.when(id, t.At, "timestamptz")
-			onTime.when(id, t.OnTime, "boolean")
-		}
-		update := "UPDATE dose_instances SET state = 'taken', source = 'dispenser', dispenser_reported = ?, updated_at = ?, " +
-			"taken_at = " + at.sql() + ", on_time = " + onTime.sql() + " WHERE id IN ?"
-		args := append(append(append([]any{true, now}, at.args...), onTime.args...), ids)
-		closeAlerts := "UPDATE alerts SET closed_at = ?, close_reason = 'dose_recorded' WHERE closed_at IS NULL AND dose_id IN "
-		var err error
-		if pg {
-			err = tx.Exec("WITH upd AS ("+update+" RETURNING id) "+closeAlerts+"(SELECT id FROM upd)", append(args, now)...).Error
-		} else if err = tx.Exec(update, args...).Error; err == nil {
-			err = tx.Exec(closeAlerts+"?", now, ids).Error
-		}
-		if err != nil {
-			return err
-		}
+// applyOutcome records the doses through schedule's set-based API (the one
+// writer of dose state): taken (their open alerts closed, so no later
+// escalation step fires) and taken twice, each with its history row.
+func applyOutcome(tx *gorm.DB, dispenserID int64, out *matchOutcome, now time.Time) error {
+	takes := make([]schedule.DeviceTake, 0, len(out.taken))
+	for id, t := range out.taken {
+		takes = append(takes, schedule.DeviceTake{DoseID: id, At: t.At, OnTime: t.OnTime})
 	}
-	if len(out.doubled) > 0 {
-		ids := make([]int64, 0, len(out.doubled))
-		for id := range out.doubled {
-			ids = append(ids, id)
-		}
-		if err := tx.Exec("UPDATE dose_instances SET double_dose = ?, updated_at = ? WHERE id IN ?", true, now, ids).Error; err != nil {
-			return err
-		}
+	sort.Slice(takes, func(i, j int) bool { return takes[i].DoseID < takes[j].DoseID })
+	doubled := make([]int64, 0, len(out.doubled))
+	for id := range out.doubled {
+		doubled = append(doubled, id)
 	}
-	return nil
+	sort.Slice(doubled, func(i, j int) bool { return doubled[i] < doubled[j] })
+	return schedule.RecordDeviceTakes(tx, dispenserID, takes, doubled, now)
 }
 
 // linkEvents sets dose_id and flag of the matched events in one statement.

@@ -6,39 +6,39 @@ import (
 
 	"github.com/doseloop/doseloop/auth"
 	"github.com/doseloop/doseloop/httpx"
+	"github.com/doseloop/doseloop/report"
 	"github.com/doseloop/doseloop/store"
 	"github.com/gin-gonic/gin"
 )
 
 // AdherenceDefinition names what the summary's ratio means (figures differ
-// by 20 points between definitions, so it is always shown).
-const AdherenceDefinition = "taking adherence = doses taken / doses scheduled, excluding doses not yet due"
+// by 20 points between definitions, so it is always shown). The counting
+// rules are report's (report/doc.go): this summary calls report.Compute.
+const AdherenceDefinition = "taking adherence = doses taken / doses scheduled, excluding doses not yet due, " +
+	"pending doses (due, inside their grace period), doses while away and misses an offline dispenser could not confirm"
 
-// AdherenceWindow is the summary of the last Days days.
+// AdherenceWindow is the summary of the last Days local calendar days.
 type AdherenceWindow struct {
-	Days      int `json:"days"`
-	Scheduled int `json:"scheduled"`
-	Taken     int `json:"taken"`
-	OnTime    int `json:"on_time"`
-	Skipped   int `json:"skipped"`
-	Missed    int `json:"missed"`
+	Days      int    `json:"days"`
+	From      string `json:"from"` // first local date
+	To        string `json:"to"`   // last local date: today
+	Scheduled int    `json:"scheduled"`
+	Taken     int    `json:"taken"`
+	OnTime    int    `json:"on_time"`
+	Skipped   int    `json:"skipped"`
+	Missed    int    `json:"missed"`
+	Pending   int    `json:"pending"`
 	// TakingAdherence is Taken/Scheduled, null when nothing was due.
 	TakingAdherence *float64 `json:"taking_adherence"`
 }
 
 // AdherenceSummary is a patient's own adherence over 7, 30 and 90 days.
 type AdherenceSummary struct {
-	Definition string            `json:"definition"`
-	AsOf       time.Time         `json:"as_of"`
-	Windows    []AdherenceWindow `json:"windows"`
-}
-
-// summaryRow is what the summary needs of one dose.
-type summaryRow struct {
-	ScheduledAt time.Time
-	State       string
-	OnTime      *bool
-	GraceMin    int
+	Definition       string            `json:"definition"`
+	WindowDefinition string            `json:"window_definition"`
+	TimeZone         string            `json:"time_zone"`
+	AsOf             time.Time         `json:"as_of"`
+	Windows          []AdherenceWindow `json:"windows"`
 }
 
 // GET /v1/me/adherence
@@ -48,68 +48,40 @@ func (a *API) handleAdherence(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	now := a.Clock.Now()
-	var rows []summaryRow
+	now, zone := a.Clock.Now(), report.PatientZone(pt)
+	widest := report.LastDays(90, zone, now)
+	var doses []report.Dose
 	// Scheduled doses only: as-needed logs have no denominator.
-	err = a.db(c).Table("dose_instances d").Select("d.scheduled_at, d.state, d.on_time, r.grace_min").
+	err = a.db(c).Table("dose_instances d").
+		Select("d.id, d.regimen_id, d.scheduled_at, d.local_date, d.state, d.on_time, d.taken_at, d.double_dose, d.during_outage, r.grace_min").
 		Joins("JOIN regimens r ON r.id = d.regimen_id").
-		Where("d.patient_id = ? AND r.as_needed = ? AND d.state <> ? AND d.scheduled_at > ? AND d.scheduled_at <= ?",
-			pt.ID, false, store.DoseCancelled, now.AddDate(0, 0, -90), now).Scan(&rows).Error
+		Where("d.patient_id = ? AND r.as_needed = ? AND d.scheduled_at >= ? AND d.scheduled_at < ?",
+			pt.ID, false, widest.FromUTC, widest.ToUTC).Scan(&doses).Error
 	if err != nil {
 		httpx.Fail(c, err)
 		return
 	}
 	var absences []store.PatientAbsence
-	if err := a.db(c).Where("patient_id = ? AND ends_at > ?", pt.ID, now.AddDate(0, 0, -90)).Find(&absences).Error; err != nil {
+	if err := a.db(c).Where("patient_id = ? AND ends_at > ?", pt.ID, widest.FromUTC).Find(&absences).Error; err != nil {
 		httpx.Fail(c, err)
 		return
 	}
 	auth.Audit(c, a.DB, "adherence.read", pt.ID, "patient", pt.ID, auth.OutcomeOK)
-	c.JSON(http.StatusOK, summarize(rows, absences, now))
+	c.JSON(http.StatusOK, summarize(doses, absences, zone, now))
 }
 
-// summarize computes the 7/30/90-day windows. A dose counts once it is due:
-// scheduled in the past and no longer pending within its grace period.
-// Doses during an absence are left out.
-func summarize(rows []summaryRow, absences []store.PatientAbsence, now time.Time) AdherenceSummary {
-	s := AdherenceSummary{Definition: AdherenceDefinition, AsOf: now}
-	for _, days := range []int{7, 30, 90} {
-		w := AdherenceWindow{Days: days}
-		since := now.AddDate(0, 0, -days)
-		for _, r := range rows {
-			if !r.ScheduledAt.After(since) || r.ScheduledAt.After(now) || away(r.ScheduledAt, absences) {
-				continue
-			}
-			if r.State == store.DosePending && r.ScheduledAt.Add(time.Duration(r.GraceMin)*time.Minute).After(now) {
-				continue // not yet due: the patient can still take it
-			}
-			w.Scheduled++
-			switch r.State {
-			case store.DoseTaken:
-				w.Taken++
-				if r.OnTime != nil && *r.OnTime {
-					w.OnTime++
-				}
-			case store.DoseSkipped:
-				w.Skipped++
-			default: // missed, or pending past its grace and not yet swept
-				w.Missed++
-			}
-		}
-		if w.Scheduled > 0 {
-			v := float64(w.Taken) / float64(w.Scheduled)
-			w.TakingAdherence = &v
-		}
-		s.Windows = append(s.Windows, w)
+// summarize computes the 7/30/90-day windows with report's definitions.
+func summarize(doses []report.Dose, absences []store.PatientAbsence, zone *time.Location, now time.Time) AdherenceSummary {
+	s := AdherenceSummary{Definition: AdherenceDefinition, WindowDefinition: report.WindowDefinition, TimeZone: zone.String(), AsOf: now.UTC()}
+	away := make([]report.Interval, len(absences))
+	for i, a := range absences {
+		away[i] = report.Interval{From: a.StartsAt, To: a.EndsAt}
+	}
+	for _, days := range report.Periods {
+		w := report.LastDays(days, zone, now)
+		f := report.Compute(doses, report.Input{Period: w.Interval(), AsOf: w.AsOf, Zone: zone, Absences: away, Threshold: report.ThresholdDefault})
+		s.Windows = append(s.Windows, AdherenceWindow{Days: days, From: w.From, To: w.To, Scheduled: f.Scheduled, Taken: f.Taken,
+			OnTime: f.OnTime, Skipped: f.Skipped, Missed: f.Missed, Pending: f.Pending, TakingAdherence: f.TakingAdherence})
 	}
 	return s
-}
-
-func away(t time.Time, absences []store.PatientAbsence) bool {
-	for _, a := range absences {
-		if !t.Before(a.StartsAt) && t.Before(a.EndsAt) {
-			return true
-		}
-	}
-	return false
 }

@@ -88,9 +88,3 @@ func source(p auth.Principal) string {
 	}
 	return "patient"
 }
-
-// closeAlert closes the dose's open escalation, so no later step fires.
-func closeAlert(tx *gorm.DB, doseID int64, reason string, now time.Time) error {
-	return tx.Model(&store.Alert{}).Where("dose_id = ? AND closed_at IS NULL", doseID).
-		Updates(map[string]any{"closed_at": now, "close_reason": reason, "next_at": nil}).Error
-}

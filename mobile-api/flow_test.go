@@ -62,7 +62,12 @@ func TestSnoozeLimits(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
 		h := setup(t, db)
-		d := h.dose("11:00", store.DosePending)
+		early := h.dose("11:30", store.DosePending)
+		r := h.do(rPatient, "POST", "/v1/doses/"+itoa(early.ID)+"/snooze", map[string]any{"minutes": 15})
+		if h.expect(r, 409); r.json["reason"] != "not_yet_due" {
+			t.Fatalf("snoozing a dose not yet due = %s", r.Body.String())
+		}
+		d := h.dose("10:30", store.DosePending)
 		path := "/v1/doses/" + itoa(d.ID) + "/snooze"
 		for _, m := range []int{4, 61, 0} {
 			h.expect(h.do(rPatient, "POST", path, map[string]any{"minutes": m}), 400)
@@ -77,7 +82,7 @@ func TestSnoozeLimits(t *testing.T) {
 			h.clk.Advance(15 * time.Minute)
 			h.login(rPatient) // access tokens live 15 minutes
 		}
-		r := h.do(rPatient, "POST", path, map[string]any{"minutes": 5})
+		r = h.do(rPatient, "POST", path, map[string]any{"minutes": 5})
 		if h.expect(r, 409); r.json["reason"] != "snooze_limit" {
 			t.Fatalf("4th snooze = %s", r.Body.String())
 		}

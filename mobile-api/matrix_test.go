@@ -94,7 +94,7 @@ var matrix = []matrixCase{
 		return target{"POST", "/v1/doses/" + itoa(d.ID) + "/skip", map[string]any{"reason": "nausea"}, h.snapDose(d.ID)}
 	}, statuses(200, 404, 200, 404, 404, 403), owners},
 	{"snooze dose", func(h *harness) target {
-		d := h.dose("11:00", store.DosePending)
+		d := h.dose("10:30", store.DosePending)
 		return target{"POST", "/v1/doses/" + itoa(d.ID) + "/snooze", map[string]any{"minutes": 10}, h.snapDose(d.ID)}
 	}, statuses(200, 404, 403, 403, 403, 403), owners},
 	{"log PRN", func(h *harness) target {

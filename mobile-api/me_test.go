@@ -1,9 +1,11 @@
 package mobileapi_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
+	mobileapi "github.com/doseloop/doseloop/mobile-api"
 	"github.com/doseloop/doseloop/store"
 	"github.com/doseloop/doseloop/store/storetest"
 	"gorm.io/gorm"
@@ -90,7 +92,9 @@ func TestHistoryAndAdherence(t *testing.T) {
 		r := h.do(rPatient, "GET", "/v1/me/adherence", nil)
 		h.expect(r, 200)
 		w7 := r.json["windows"].([]any)[0].(map[string]any)
-		if r.json["definition"] != "taking adherence = doses taken / doses scheduled, excluding doses not yet due" ||
+		// 10:30 is due and inside its grace: "pending", left out like 20:00.
+		if r.json["definition"] != mobileapi.AdherenceDefinition || r.json["time_zone"] != "America/New_York" ||
+			w7["from"] != "2026-06-04" || w7["to"] != "2026-06-10" || w7["pending"] != float64(1) ||
 			w7["scheduled"] != float64(4) || w7["taken"] != float64(2) || w7["on_time"] != float64(1) ||
 			w7["missed"] != float64(1) || w7["skipped"] != float64(1) || w7["taking_adherence"] != 0.5 {
 			t.Fatalf("adherence = %s", r.Body.String())
@@ -117,6 +121,16 @@ func TestHistoryAndAdherence(t *testing.T) {
 		for i := range want {
 			if seen[i] != want[i] {
 				t.Fatalf("history = %v, want %v", seen, want)
+			}
+		}
+		r = h.do(rPatient, "GET", "/v1/me/doses?period=7d", nil)
+		if h.expect(r, 200); len(r.json["items"].([]any)) != 6 || r.json["window"].(map[string]any)["from"] != "2026-06-04" {
+			t.Fatalf("7d history = %s", r.Body.String())
+		}
+		for _, q := range []string{"period=8d", "from=2026-06-31", "to=june", "period=7d&from=2026-06-01"} {
+			r = h.do(rPatient, "GET", "/v1/me/doses?"+q, nil)
+			if h.expect(r, 400); !strings.Contains(r.Body.String(), `"field"`) {
+				t.Errorf("%s: no field error: %s", q, r.Body.String())
 			}
 		}
 		r = h.do(rPatient, "GET", "/v1/me/doses?state=missed&from=2026-06-01", nil)

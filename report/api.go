@@ -20,7 +20,9 @@ type API struct {
 	Clock clock.Clock
 }
 
-// Register mounts, behind auth (the Required middleware):
+// Register mounts, behind auth (the Required middleware), for care-team
+// physicians and clinic admins only (patients and caregivers have the mobile
+// API; everyone else gets 403 wrong_role, audited when a patient is named):
 //
 //	GET /v1/patients/:id/adherence   ?period=7d|30d|90d or ?from=&to= (dates in the patient's zone)
 //	GET /v1/adherence                the caller's whole patient list (?period, ?q, ?sort)
@@ -29,10 +31,10 @@ type API struct {
 //	GET /v1/patients/:id/fhir        FHIR R4 Bundle (collection)
 func (a *API) Register(r gin.IRouter, required gin.HandlerFunc) {
 	g := r.Group("/v1", required)
-	g.GET("/patients/:id/adherence", a.handleAdherence)
-	g.GET("/patients/:id/doses.csv", a.handleDosesCSV)
-	g.GET("/patients/:id/fhir", a.handleFHIR)
-	staff := g.Group("", auth.RequireRole(store.RoleAdmin, store.RolePhysician))
+	g.GET("/patients/:id/adherence", a.staffOnly("report.adherence"), a.handleAdherence)
+	g.GET("/patients/:id/doses.csv", a.staffOnly("report.doses_csv"), a.handleDosesCSV)
+	g.GET("/patients/:id/fhir", a.staffOnly("report.fhir"), a.handleFHIR)
+	staff := g.Group("", auth.RequireRole(StaffRoles...))
 	staff.GET("/adherence", a.handleList)
 	staff.GET("/clinic/adherence.csv", a.handleListCSV)
 }
@@ -50,11 +52,7 @@ func (a *API) patientReport(c *gin.Context, action string) (*store.Patient, *Pat
 		httpx.Fail(c, err)
 		return nil, nil, false
 	}
-	zone, err := time.LoadLocation(pt.TimeZone)
-	if err != nil {
-		zone = time.UTC
-	}
-	p, err := ParsePeriod(c.Query("period"), c.Query("from"), c.Query("to"), zone, a.Clock.Now())
+	p, err := ParseWindow(c.Query("period"), c.Query("from"), c.Query("to"), PatientZone(pt), a.Clock.Now())
 	if err != nil {
 		httpx.Fail(c, err)
 		return nil, nil, false
@@ -77,7 +75,10 @@ func (a *API) handleAdherence(c *gin.Context) {
 
 func (a *API) handleDosesCSV(c *gin.Context) {
 	if pt, rep, ok := a.patientReport(c, "report.doses_csv"); ok {
-		writeCSV(c, "patient-"+strconv.FormatInt(pt.ID, 10)+"-doses.csv", func(w *gin.Context) error { return WriteDosesCSV(w.Writer, rep) })
+		w := rep.Window
+		c.Header("X-DoseLoop-Window", w.From+"/"+w.To+" "+w.TimeZone)
+		name := "patient-" + strconv.FormatInt(pt.ID, 10) + "-doses-" + w.From + "-to-" + w.To + ".csv"
+		writeCSV(c, name, func(c *gin.Context) error { return WriteDosesCSV(c.Writer, rep) })
 	}
 }
 
@@ -99,37 +100,47 @@ func baseURL(c *gin.Context) string {
 	return scheme + "://" + c.Request.Host
 }
 
+// listWindow describes the list's window: each row has its own local dates.
+type listWindow struct {
+	Days       int       `json:"days"`
+	AsOf       time.Time `json:"as_of"`
+	Definition string    `json:"definition"`
+}
+
 // list parses the list options and runs the list query.
-func (a *API) list(c *gin.Context, action string) ([]ListRow, Interval, bool) {
-	p, err := ParsePeriod(c.Query("period"), "", "", time.UTC, a.Clock.Now())
-	if err != nil {
-		httpx.Fail(c, err)
-		return nil, p, false
+func (a *API) list(c *gin.Context, action string) ([]ListRow, listWindow, bool) {
+	now := a.Clock.Now()
+	days, err := parsePreset(c.Query("period"))
+	if err == nil && (c.Query("from") != "" || c.Query("to") != "") {
+		err = apperr.Validation(apperr.FieldError{Field: "from", Message: "the patient list takes period=7d|30d|90d only"})
 	}
+	win := listWindow{Days: days, AsOf: now.UTC(), Definition: WindowDefinition}
 	sort := c.DefaultQuery("sort", "worst")
-	if sort != "worst" && sort != "best" && sort != "name" && sort != "trend" {
-		httpx.Fail(c, apperr.Validation(apperr.FieldError{Field: "sort", Message: "must be worst, best, name or trend"}))
-		return nil, p, false
+	if err == nil && sort != "worst" && sort != "best" && sort != "name" && sort != "trend" {
+		err = apperr.Validation(apperr.FieldError{Field: "sort", Message: "must be worst, best, name or trend"})
 	}
-	rows, err := List(c.Request.Context(), a.DB, auth.PrincipalOf(c), p, ListOptions{Search: c.Query("q"), Sort: sort})
+	var rows []ListRow
+	if err == nil {
+		rows, err = List(c.Request.Context(), a.DB, auth.PrincipalOf(c), days, now, ListOptions{Search: c.Query("q"), Sort: sort})
+	}
 	if err != nil {
 		httpx.Fail(c, err)
-		return nil, p, false
+		return nil, win, false
 	}
 	auth.Audit(c, a.DB, action, 0, "patient_list", 0, auth.OutcomeOK)
-	return rows, p, true
+	return rows, win, true
 }
 
 func (a *API) handleList(c *gin.Context) {
-	if rows, p, ok := a.list(c, "report.list"); ok {
+	if rows, w, ok := a.list(c, "report.list"); ok {
 		c.Header("Cache-Control", "private, no-store")
-		c.JSON(http.StatusOK, gin.H{"from": p.From, "to": p.To, "items": rows})
+		c.JSON(http.StatusOK, gin.H{"window": w, "items": rows})
 	}
 }
 
 func (a *API) handleListCSV(c *gin.Context) {
-	if rows, p, ok := a.list(c, "report.list_csv"); ok {
-		writeCSV(c, "clinic-adherence.csv", func(w *gin.Context) error { return WriteListCSV(w.Writer, rows, p) })
+	if rows, _, ok := a.list(c, "report.list_csv"); ok {
+		writeCSV(c, "clinic-adherence.csv", func(w *gin.Context) error { return WriteListCSV(w.Writer, rows) })
 	}
 }
 

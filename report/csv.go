@@ -32,7 +32,9 @@ func ts(t *time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// WriteDosesCSV writes the report's doses, one row each, oldest first.
+// WriteDosesCSV writes the report's doses, one row each, oldest first. Every
+// row repeats the window the file covers (local dates and zone), so a row
+// copied elsewhere still says what it belongs to.
 func WriteDosesCSV(w io.Writer, r *PatientReport) error {
 	meds := map[int64]string{}
 	for _, rr := range r.Regimens {
@@ -40,7 +42,7 @@ func WriteDosesCSV(w io.Writer, r *PatientReport) error {
 	}
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"dose_id", "regimen_id", "medication", "scheduled_at_utc", "local_date", "local_time", "state",
-		"on_time", "taken_at_utc", "source", "skip_reason", "double_dose", "during_outage"})
+		"on_time", "taken_at_utc", "source", "skip_reason", "double_dose", "during_outage", "window_from", "window_to", "time_zone"})
 	for _, d := range r.Doses {
 		onTime := ""
 		if d.OnTime != nil {
@@ -48,20 +50,22 @@ func WriteDosesCSV(w io.Writer, r *PatientReport) error {
 		}
 		cw.Write([]string{strconv.FormatInt(d.ID, 10), strconv.FormatInt(d.RegimenID, 10), cell(meds[d.RegimenID]),
 			d.ScheduledAt.UTC().Format(time.RFC3339), d.LocalDate, d.LocalTime, d.State, onTime, ts(d.TakenAt),
-			cell(d.Source), cell(d.SkipReason), strconv.FormatBool(d.DoubleDose), strconv.FormatBool(d.DuringOutage)})
+			cell(d.Source), cell(d.SkipReason), strconv.FormatBool(d.DoubleDose), strconv.FormatBool(d.DuringOutage),
+			r.Window.From, r.Window.To, cell(r.Window.TimeZone)})
 	}
 	cw.Flush()
 	return cw.Error()
 }
 
-// WriteListCSV writes the clinic summary: one row per patient.
-func WriteListCSV(w io.Writer, rows []ListRow, p Interval) error {
+// WriteListCSV writes the clinic summary: one row per patient, with the
+// local dates of that patient's window and the zone they are in.
+func WriteListCSV(w io.Writer, rows []ListRow) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"patient_id", "name", "from_utc", "to_utc", "scheduled", "taken", "missed", "skipped",
+	cw.Write([]string{"patient_id", "name", "window_from", "window_to", "time_zone", "scheduled", "taken", "missed", "skipped",
 		"taking_adherence_pct", "timing_adherence_pct", "pdc_pct", "pdc_threshold_pct", "previous_taking_adherence_pct",
 		"trend", "below_threshold", "drug_holiday_now", "dispenser_offline", "open_critical_escalation"})
 	for _, r := range rows {
-		cw.Write([]string{strconv.FormatInt(r.PatientID, 10), cell(r.Name), ts(&p.From), ts(&p.To),
+		cw.Write([]string{strconv.FormatInt(r.PatientID, 10), cell(r.Name), r.WindowFrom, r.WindowTo, cell(r.TimeZone),
 			strconv.Itoa(r.Scheduled), strconv.Itoa(r.Taken), strconv.Itoa(r.Missed), strconv.Itoa(r.Skipped),
 			pct(r.TakingAdherence), pct(r.TimingAdherence), pct(r.PDC), fmt.Sprintf("%.0f", r.Threshold*100), pct(r.Previous),
 			r.Trend, strconv.FormatBool(r.Flags.BelowThreshold), strconv.FormatBool(r.Flags.HolidayNow),

@@ -61,21 +61,14 @@ func (b dayBook) list() []Day {
 	return out
 }
 
-// fill sets the day-based figures: covered and correct days, holidays, persistence.
+// fill sets the day-based figures: covered and correct days, holidays.
 func (b dayBook) fill(f *Figures) {
 	days := b.list()
 	f.Days = len(days)
 	run, prev := 0, ""
-	var firstTaken, lastTaken string
 	for _, d := range days {
 		f.CoveredDays += b2i(d.Covered)
 		f.CorrectDays += b2i(d.Correct)
-		if d.Taken > 0 {
-			if firstTaken == "" {
-				firstTaken = d.Date
-			}
-			lastTaken = d.Date
-		}
 		if d.Taken == 0 && prev != "" && run > 0 && nextDay(prev) == d.Date {
 			run++
 		} else if d.Taken == 0 {
@@ -88,9 +81,6 @@ func (b dayBook) fill(f *Figures) {
 		}
 		f.LongestGapDays = max(f.LongestGapDays, run)
 		prev = d.Date
-	}
-	if firstTaken != "" {
-		f.PersistenceDays = daysBetween(firstTaken, lastTaken) + 1
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/doseloop/doseloop/report"
 	"github.com/doseloop/doseloop/store"
 	"github.com/doseloop/doseloop/store/storetest"
 	"gorm.io/gorm"
@@ -83,8 +84,9 @@ func TestFHIRBundle(t *testing.T) {
 			}
 		}
 		var taken, refused int64
-		db.Model(&store.DoseInstance{}).Where("patient_id = ? AND scheduled_at >= ? AND state = 'taken'", b.w.Patient.ID, now.AddDate(0, 0, -30)).Count(&taken)
-		db.Model(&store.DoseInstance{}).Where("patient_id = ? AND scheduled_at >= ? AND state IN ('missed','skipped')", b.w.Patient.ID, now.AddDate(0, 0, -30)).Count(&refused)
+		from := report.LastDays(30, report.PatientZone(&b.w.Patient), now).FromUTC
+		db.Model(&store.DoseInstance{}).Where("patient_id = ? AND scheduled_at >= ? AND state = 'taken'", b.w.Patient.ID, from).Count(&taken)
+		db.Model(&store.DoseInstance{}).Where("patient_id = ? AND scheduled_at >= ? AND state IN ('missed','skipped')", b.w.Patient.ID, from).Count(&refused)
 		if kinds["Patient"] != 1 || kinds["Medication"] != 1 || kinds["MedicationRequest"] != 1 || int64(completed) != taken || int64(notDone) != refused || taken == 0 || refused == 0 {
 			t.Errorf("resources %v, completed %d/%d, not-done %d/%d", kinds, completed, taken, notDone, refused)
 		}

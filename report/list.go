@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/doseloop/doseloop/auth"
 	"gorm.io/gorm"
@@ -13,6 +14,9 @@ import (
 type ListRow struct {
 	PatientID       int64    `json:"patient_id"`
 	Name            string   `json:"name"`
+	WindowFrom      string   `json:"window_from"` // first local date, in the patient's zone
+	WindowTo        string   `json:"window_to"`   // last local date (today)
+	TimeZone        string   `json:"time_zone"`
 	Scheduled       int      `json:"scheduled"`
 	Taken           int      `json:"taken"`
 	Missed          int      `json:"missed"`
@@ -34,8 +38,11 @@ type Flags struct {
 	CriticalAlert    bool `json:"open_critical_escalation"`
 }
 
-// trendStep is the change in taking adherence the arrow shows (5 points).
-const trendStep = 0.05
+// TrendStep is the change in taking adherence, against the previous window
+// of the same length, that the trend arrow shows: "up" at +5 percentage
+// points or more, "down" at -5 or less, "flat" in between, "" when either
+// window has no counted dose.
+const TrendStep = 0.05
 
 // ListOptions narrow and order the list.
 type ListOptions struct {
@@ -46,6 +53,7 @@ type ListOptions struct {
 type patientFlagsRow struct {
 	ID       int64
 	Name     string
+	TimeZone string
 	ARV      bool
 	Offline  bool
 	Critical bool
@@ -65,14 +73,16 @@ type bucketRow struct {
 	RecentTaken int
 }
 
-// List returns the patients p may see with their figures over p, worst
-// first. It runs two queries whatever the number of patients.
-func List(ctx context.Context, db *gorm.DB, pr auth.Principal, p Interval, opt ListOptions) ([]ListRow, error) {
-	pts, err := listPatients(ctx, db, pr, p, opt.Search)
+// List returns the patients p may see with their figures over the last
+// days local calendar days of each patient (today included, see LastDays),
+// worst first. It runs two queries whatever the number of patients.
+func List(ctx context.Context, db *gorm.DB, pr auth.Principal, days int, now time.Time, opt ListOptions) ([]ListRow, error) {
+	pts, err := listPatients(ctx, db, pr, now.AddDate(0, 0, -days), opt.Search)
 	if err != nil {
 		return nil, err
 	}
-	buckets, err := listBuckets(ctx, db, pr, p)
+	wins := zoneWindows(pts, days, now)
+	buckets, err := listBuckets(ctx, db, pr, wins, now)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +96,9 @@ func List(ctx context.Context, db *gorm.DB, pr auth.Principal, p Interval, opt L
 	}
 	out := make([]ListRow, 0, len(pts))
 	for _, pt := range pts {
-		out = append(out, makeRow(pt, cur[pt.ID], prev[pt.ID]))
+		r := makeRow(pt, cur[pt.ID], prev[pt.ID])
+		r.WindowFrom, r.WindowTo, r.TimeZone = wins[pt.TimeZone].From, wins[pt.TimeZone].To, pt.TimeZone
+		out = append(out, r)
 	}
 	sortRows(out, opt.Sort)
 	return out, nil
@@ -103,9 +115,9 @@ func makeRow(pt patientFlagsRow, c, pv bucketRow) ListRow {
 		DispenserOffline: pt.Offline, CriticalAlert: pt.Critical}
 	if r.TakingAdherence != nil && r.Previous != nil {
 		switch d := *r.TakingAdherence - *r.Previous; {
-		case d >= trendStep-1e-9:
+		case d >= TrendStep-1e-9:
 			r.Trend = "up"
-		case d <= -trendStep+1e-9:
+		case d <= -TrendStep+1e-9:
 			r.Trend = "down"
 		default:
 			r.Trend = "flat"

@@ -50,8 +50,7 @@ func TestListAgreesWithPatientReport(t *testing.T) {
 
 		counted, count := report.CountQueries(db)
 		for _, days := range report.Periods {
-			p := report.Last(days, now)
-			rows, err := report.List(ctx, db, principal(w.Physician), p, report.ListOptions{})
+			rows, err := report.List(ctx, db, principal(w.Physician), days, now, report.ListOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -63,11 +62,15 @@ func TestListAgreesWithPatientReport(t *testing.T) {
 				if row.PatientID == second.ID {
 					pt = second
 				}
+				p := report.LastDays(days, report.PatientZone(&pt), now)
 				rep, err := report.Load(ctx, db, &pt, p)
 				if err != nil {
 					t.Fatal(err)
 				}
-				prev, _ := report.Load(ctx, db, &pt, report.Interval{From: p.From.Add(-p.To.Sub(p.From)), To: p.From})
+				prev, _ := report.Load(ctx, db, &pt, p.Previous())
+				if row.WindowFrom != p.From || row.WindowTo != p.To || row.TimeZone != pt.TimeZone {
+					t.Errorf("%dd %s: row window %s..%s %s, want %s..%s", days, pt.Name, row.WindowFrom, row.WindowTo, row.TimeZone, p.From, p.To)
+				}
 				o := rep.Overall
 				if row.Scheduled != o.Scheduled || row.Taken != o.Taken || !same(row.TakingAdherence, o.TakingAdherence) ||
 					!same(row.TimingAdherence, o.TimingAdherence) || !same(row.PDC, o.PDC) ||
@@ -81,7 +84,7 @@ func TestListAgreesWithPatientReport(t *testing.T) {
 		}
 		// No N+1: more patients, same number of queries.
 		count.Reset()
-		report.List(ctx, counted, principal(w.Physician), report.Last(30, now), report.ListOptions{})
+		report.List(ctx, counted, principal(w.Physician), 30, now, report.ListOptions{})
 		few := count.Count()
 		for i := 0; i < 6; i++ {
 			pt := store.Patient{ClinicID: w.Clinic.ID, Name: "Extra", TimeZone: "UTC", HomeTimeZone: "UTC", TravelPolicy: "home", CreatedAt: now, UpdatedAt: now}
@@ -89,7 +92,7 @@ func TestListAgreesWithPatientReport(t *testing.T) {
 			db.Create(&store.CareTeamMember{PatientID: pt.ID, PhysicianID: w.Physician.ID, CreatedAt: now})
 		}
 		count.Reset()
-		rows, _ := report.List(ctx, counted, principal(w.Physician), report.Last(30, now), report.ListOptions{Search: "BEA"})
+		rows, _ := report.List(ctx, counted, principal(w.Physician), 30, now, report.ListOptions{Search: "BEA"})
 		if count.Count() != few || few > 2 {
 			t.Errorf("list ran %d queries with 8 patients, %d with 2", count.Count(), few)
 		}

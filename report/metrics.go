@@ -20,6 +20,7 @@ type Dose struct {
 	DuringOutage bool
 	Source       string
 	SkipReason   string
+	GraceMin     int // the regimen's grace: how long a due dose stays "pending"
 }
 
 // Interval is a half-open span of time [From, To).
@@ -31,8 +32,24 @@ func (i Interval) Contains(t time.Time) bool { return !t.Before(i.From) && t.Bef
 // Input is what Compute needs besides the doses.
 type Input struct {
 	Period    Interval
+	AsOf      time.Time // when the figures are computed; zero = Period.To
+	Zone      *time.Location
 	Absences  []Interval
 	Threshold float64 // 0.8, or 0.9 for antiretrovirals
+}
+
+func (in Input) asOf() time.Time {
+	if in.AsOf.IsZero() {
+		return in.Period.To
+	}
+	return in.AsOf
+}
+
+func (in Input) zone() *time.Location {
+	if in.Zone == nil {
+		return time.UTC
+	}
+	return in.Zone
 }
 
 // Thresholds of PDC-style coverage (Pharmacy Quality Alliance).
@@ -55,6 +72,7 @@ type Figures struct {
 	Skipped         int        `json:"skipped"`
 	Extra           int        `json:"extra"`
 	NotYetDue       int        `json:"not_yet_due"`
+	Pending         int        `json:"pending"`
 	Excused         int        `json:"excused_absence"`
 	Unconfirmed     int        `json:"unconfirmed_offline"`
 	TakingAdherence *float64   `json:"taking_adherence"`
@@ -80,6 +98,7 @@ const (
 	classIgnored = iota
 	classExcused
 	classNotYetDue
+	classPending
 	classUnconfirmed
 	classCounted
 )
@@ -93,13 +112,16 @@ func classify(d Dose, in Input) int {
 			return classExcused
 		}
 	}
+	asOf := in.asOf()
 	switch {
-	case d.State == store.DosePending:
+	case d.State == store.DosePending && d.ScheduledAt.After(asOf):
 		return classNotYetDue
+	case d.State == store.DosePending && asOf.Before(d.ScheduledAt.Add(time.Duration(d.GraceMin)*time.Minute)):
+		return classPending
 	case d.State == store.DoseMissed && d.DuringOutage:
 		return classUnconfirmed
 	}
-	return classCounted
+	return classCounted // a pending dose past its grace counts as missed
 }
 
 // Compute returns the figures of doses (of one or several scheduled
@@ -116,6 +138,9 @@ func Compute(doses []Dose, in Input) Figures {
 		case classNotYetDue:
 			f.NotYetDue++
 			continue
+		case classPending:
+			f.Pending++
+			continue
 		case classUnconfirmed:
 			f.Unconfirmed++
 			continue
@@ -125,16 +150,17 @@ func Compute(doses []Dose, in Input) Figures {
 		taken := d.State == store.DoseTaken
 		f.count(d, taken)
 		days.add(d, taken)
-		if !d.ScheduledAt.Before(in.Period.To.Add(-holidayNowWindow)) {
+		if !d.ScheduledAt.Before(in.asOf().Add(-holidayNowWindow)) {
 			recentDue, recentTaken = recentDue+1, recentTaken+b2i(taken)
 		}
-		if !d.ScheduledAt.Before(in.Period.To.Add(-permissibleGap)) {
+		if !d.ScheduledAt.Before(in.asOf().Add(-permissibleGap)) {
 			gapDue, gapTaken = gapDue+1, gapTaken+b2i(taken)
 		}
 	}
 	f.HolidayNow = recentDue > 0 && recentTaken == 0
 	f.Discontinued = gapDue > 0 && gapTaken == 0
 	days.fill(&f)
+	f.persistence(in.zone())
 	f.ratios()
 	return f
 }
@@ -160,11 +186,23 @@ func (f *Figures) count(d Dose, taken bool) {
 				f.LastTaken = d.TakenAt
 			}
 		}
-	case store.DoseMissed:
+	case store.DoseMissed, store.DosePending: // pending here = past its grace, not yet swept
 		f.Missed++
 	case store.DoseSkipped:
 		f.Skipped++
 	}
+}
+
+// persistence counts the local calendar days (in zone) from the day of the
+// first take to the day of the last, both included: the days of the actual
+// takes, not of the doses' schedule (a 21:00 dose taken at 00:17 was taken
+// the next day).
+func (f *Figures) persistence(zone *time.Location) {
+	if f.FirstTaken == nil {
+		return
+	}
+	first, last := f.FirstTaken.In(zone).Format(time.DateOnly), f.LastTaken.In(zone).Format(time.DateOnly)
+	f.PersistenceDays = daysBetween(first, last) + 1
 }
 
 func (f *Figures) ratios() {

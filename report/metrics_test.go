@@ -116,7 +116,7 @@ func TestCompute(t *testing.T) {
 				return "cancelled"
 			}
 			return "taken"
-		}), period(7),
+		}), Input{Period: period(7).Period, AsOf: t0.AddDate(0, 0, 6).Add(19 * time.Hour), Threshold: ThresholdDefault},
 			want{11, 11, 11, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 6, 6, 6, 0, 0, 6, true, false, false}},
 		// Days 2-3 in hospital: excused, and the gap breaks the holiday run
 		// (days 0-1 and 4 missed are two runs shorter than 3).

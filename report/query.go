@@ -23,6 +23,7 @@ type RegimenInfo struct {
 	DoseUnit        string     `json:"dose_unit"`
 	Timing          string     `json:"timing"`
 	OnTimeWindowMin int        `json:"on_time_window_min"`
+	GraceMin        int        `json:"grace_min"`
 	StartsAt        time.Time  `json:"starts_at"`
 	EndsAt          *time.Time `json:"ends_at,omitempty"`
 	StoppedAt       *time.Time `json:"stopped_at,omitempty"`
@@ -53,8 +54,9 @@ type PatientReport struct {
 	PatientID      int64           `json:"patient_id"`
 	Name           string          `json:"name"`
 	TimeZone       string          `json:"time_zone"`
-	From           time.Time       `json:"from"`
-	To             time.Time       `json:"to"`
+	Window         Window          `json:"window"`
+	From           time.Time       `json:"-"` // Window.FromUTC
+	To             time.Time       `json:"-"` // Window.ToUTC
 	Overall        Figures         `json:"overall"`
 	Regimens       []RegimenReport `json:"regimens"`
 	Days           []Day           `json:"days"`
@@ -68,7 +70,7 @@ func loadRegimens(ctx context.Context, db *gorm.DB, patientID int64) ([]RegimenI
 	var out []RegimenInfo
 	err := db.WithContext(ctx).Table("regimens r").
 		Select(`r.id, r.medication_id, m.name AS medication, m.strength, m.form, m.rxnorm_code, m.antiretroviral,
-			r.as_needed, r.critical, r.dose_quantity, r.dose_unit, r.timing, r.on_time_window_min, r.starts_at, r.ends_at, r.stopped_at`).
+			r.as_needed, r.critical, r.dose_quantity, r.dose_unit, r.timing, r.on_time_window_min, r.grace_min, r.starts_at, r.ends_at, r.stopped_at`).
 		Joins("JOIN medications m ON m.id = r.medication_id").
 		Where("r.patient_id = ?", patientID).Order("r.id").Scan(&out).Error
 	return out, err

@@ -82,7 +82,10 @@ func TestRegimenChangeMidDay(t *testing.T) {
 		b := setupAPI(t, db, "chg")
 		b.expand(t)
 		d := b.dose(t, t0)
-		db.Transaction(func(tx *gorm.DB) error { _, err := schedule.RecordTaken(tx, d.ID, t0, "patient"); return err })
+		db.Transaction(func(tx *gorm.DB) error {
+			_, err := schedule.RecordTaken(tx, d.ID, t0, schedule.Actor{Source: "patient"})
+			return err
+		})
 		b.clk.Set(t0.Add(2 * time.Hour))
 		path := fmt.Sprintf("/v1/patients/%d/regimens/%d", b.w.Patient.ID, b.w.Regimen.ID)
 		status, body := b.do(t, b.w.Physician, "PATCH", path, `{"timing":{"timeOfDay":["09:00","21:00"]}}`)

@@ -34,7 +34,7 @@ func TestEscalationLadder(t *testing.T) {
 		{"dose recorded stops the ladder", nil, func(t *testing.T, b *bundle) {
 			d := b.dose(t, t0)
 			err := b.db.Transaction(func(tx *gorm.DB) error {
-				out, err := schedule.RecordTaken(tx, d.ID, b.clk.Now(), "patient")
+				out, err := schedule.RecordTaken(tx, d.ID, b.clk.Now(), schedule.Actor{Source: "patient"})
 				if out != schedule.OutcomeLate {
 					t.Errorf("outcome %q, want taken_late", out)
 				}
@@ -109,7 +109,7 @@ func TestMissedThenTakenIsLateAndDoubleDoseFlagged(t *testing.T) {
 		for i, want := range []string{schedule.OutcomeLate, schedule.OutcomeDoubleDose} {
 			var out string
 			err := db.Transaction(func(tx *gorm.DB) (err error) {
-				out, err = schedule.RecordTaken(tx, d.ID, t0.Add(70*time.Minute), "dispenser")
+				out, err = schedule.RecordTaken(tx, d.ID, t0.Add(70*time.Minute), schedule.Actor{Source: "dispenser"})
 				return err
 			})
 			if err != nil || out != want {
@@ -129,7 +129,7 @@ func TestMissedThenTakenIsLateAndDoubleDoseFlagged(t *testing.T) {
 		next := b.dose(t, t0.Add(12*time.Hour))
 		var out string
 		db.Transaction(func(tx *gorm.DB) (err error) {
-			out, err = schedule.RecordTaken(tx, next.ID, t0.Add(12*time.Hour-20*time.Minute), "patient")
+			out, err = schedule.RecordTaken(tx, next.ID, t0.Add(12*time.Hour-20*time.Minute), schedule.Actor{Source: "patient"})
 			return err
 		})
 		if out != schedule.OutcomeOnTime {

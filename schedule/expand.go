@@ -5,12 +5,22 @@ import (
 	"time"
 )
 
-// Occurrence is one scheduled dose: the instant (UTC) and the wall-clock
-// date and time a patient sees for it.
+// Occurrence is one scheduled dose: its identity within a regimen version
+// (nominal local date and slot), the instant (UTC) it falls on and the
+// wall-clock date and time a patient sees for it.
 type Occurrence struct {
-	At        time.Time
-	LocalDate string // YYYY-MM-DD
-	LocalTime string // HH:MM
+	At          time.Time
+	LocalDate   string // YYYY-MM-DD label in the patient's current zone
+	LocalTime   string // HH:MM label
+	NominalDate string // YYYY-MM-DD: the schedule's local date the slot belongs to
+	Slot        int    // index of the slot on that date (see package doc)
+}
+
+// slotAt is an instant with its identity, before labelling.
+type slotAt struct {
+	at   time.Time
+	date time.Time // civil date (midnight UTC)
+	slot int
 }
 
 // Span is what expansion needs to know about one regimen.
@@ -23,10 +33,12 @@ type Span struct {
 	Label  *time.Location // zone local_date/local_time are written in (the patient's current zone)
 }
 
-// Expand lists s's doses with from <= At < to, in order, one per instant.
-// As-needed regimens have none. DST rules (see package doc): a wall-clock
-// time that does not exist moves forward by the gap, one that occurs twice
-// fires once at its first occurrence, hour intervals keep elapsed time.
+// Expand lists s's doses with from <= At < to, in order of instant then
+// slot, one per (nominal date, slot): two slots that resolve to one instant
+// (a DST gap) are two doses. As-needed regimens have none. DST rules (see
+// package doc): a wall-clock time that does not exist moves forward by the
+// gap, one that occurs twice fires once at its first occurrence, hour
+// intervals keep elapsed time, day-based frequencies keep wall-clock slots.
 func Expand(s Span, from, to time.Time) []Occurrence {
 	if from.Before(s.Anchor) {
 		from = s.Anchor
@@ -37,38 +49,42 @@ func Expand(s Span, from, to time.Time) []Occurrence {
 	if !from.Before(to) {
 		return nil
 	}
-	var at []time.Time
+	var at []slotAt
 	switch {
 	case len(s.Timing.TimeOfDay) > 0:
 		at = s.timesOfDay(from, to)
 	case s.Timing.Frequency > 0 && s.Timing.calendarDays() > 0:
 		at = s.everyNDays(from, to, s.Timing.calendarDays())
+	case s.Timing.Frequency > 0 && s.Timing.PeriodUnit != "h":
+		at = s.perCycle(from, to)
 	case s.Timing.Frequency > 0:
 		at = s.everyInterval(from, to, s.Timing.interval())
 	}
 	return s.label(at)
 }
 
-func (s Span) timesOfDay(from, to time.Time) []time.Time {
+// timesOfDay: slot i is the i-th timeOfDay in clock order.
+func (s Span) timesOfDay(from, to time.Time) []slotAt {
 	var secs []int
 	for _, v := range s.Timing.TimeOfDay {
 		if sec, ok := parseClock(v); ok {
 			secs = append(secs, sec)
 		}
 	}
+	sort.Ints(secs)
 	days := map[time.Weekday]bool{}
 	for _, d := range s.Timing.DayOfWeek {
 		days[weekdays[d]] = true
 	}
-	var out []time.Time
+	var out []slotAt
 	first, last := civil(from.In(s.Zone)).AddDate(0, 0, -1), civil(to.In(s.Zone)).AddDate(0, 0, 1)
 	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
 		if len(days) > 0 && !days[d.Weekday()] {
 			continue
 		}
-		for _, sec := range secs {
+		for i, sec := range secs {
 			if t := resolveLocal(d, sec, s.Zone); !t.Before(from) && t.Before(to) {
-				out = append(out, t)
+				out = append(out, slotAt{t, d, i})
 			}
 		}
 	}
@@ -77,7 +93,7 @@ func (s Span) timesOfDay(from, to time.Time) []time.Time {
 
 // everyNDays keeps the anchor's wall-clock time (read in the home zone) on
 // every n-th local date, so "every other day at 08:00" stays at 08:00 across DST.
-func (s Span) everyNDays(from, to time.Time, n int) []time.Time {
+func (s Span) everyNDays(from, to time.Time, n int) []slotAt {
 	a := s.Anchor.In(s.Home)
 	anchorDay := civil(a)
 	sec := a.Hour()*3600 + a.Minute()*60 + a.Second()
@@ -85,40 +101,49 @@ func (s Span) everyNDays(from, to time.Time, n int) []time.Time {
 	if k < 0 {
 		k = 0
 	}
-	var out []time.Time
+	var out []slotAt
 	for ; ; k++ {
-		t := resolveLocal(anchorDay.AddDate(0, 0, k*n), sec, s.Zone)
+		day := anchorDay.AddDate(0, 0, k*n)
+		t := resolveLocal(day, sec, s.Zone)
 		if !t.Before(to) {
 			return out
 		}
 		if !t.Before(from) {
-			out = append(out, t)
+			out = append(out, slotAt{t, day, 0})
 		}
 	}
 }
 
-// everyInterval counts elapsed time from the anchor: 8-hourly stays 8 hours apart across DST.
-func (s Span) everyInterval(from, to time.Time, iv time.Duration) []time.Time {
+// everyInterval counts elapsed time from the anchor: 8-hourly stays 8 hours
+// apart across DST. The k-th dose since the anchor is slot k of the home
+// zone's date it falls on (its instant never moves, so neither does that).
+func (s Span) everyInterval(from, to time.Time, iv time.Duration) []slotAt {
 	k := int64(0)
 	if d := from.Sub(s.Anchor); d > 0 {
 		k = int64((d + iv - 1) / iv)
 	}
-	var out []time.Time
-	for t := s.Anchor.Add(time.Duration(k) * iv); t.Before(to); t = t.Add(iv) {
-		out = append(out, t)
+	var out []slotAt
+	for t := s.Anchor.Add(time.Duration(k) * iv); t.Before(to); t, k = t.Add(iv), k+1 {
+		out = append(out, slotAt{t, civil(t.In(s.Home)), int(k)})
 	}
 	return out
 }
 
-func (s Span) label(at []time.Time) []Occurrence {
-	sort.Slice(at, func(i, j int) bool { return at[i].Before(at[j]) })
-	out := make([]Occurrence, 0, len(at))
-	for i, t := range at {
-		if i > 0 && t.Equal(at[i-1]) {
-			continue // two wall-clock times resolved to one instant (DST gap)
+func (s Span) label(at []slotAt) []Occurrence {
+	sort.Slice(at, func(i, j int) bool {
+		if !at[i].at.Equal(at[j].at) {
+			return at[i].at.Before(at[j].at)
 		}
-		l := t.In(s.Label)
-		out = append(out, Occurrence{At: t.UTC(), LocalDate: l.Format("2006-01-02"), LocalTime: l.Format("15:04")})
+		if !at[i].date.Equal(at[j].date) {
+			return at[i].date.Before(at[j].date)
+		}
+		return at[i].slot < at[j].slot
+	})
+	out := make([]Occurrence, 0, len(at))
+	for _, a := range at {
+		l := a.at.In(s.Label)
+		out = append(out, Occurrence{At: a.at.UTC(), LocalDate: l.Format("2006-01-02"), LocalTime: l.Format("15:04"),
+			NominalDate: a.date.Format("2006-01-02"), Slot: a.slot})
 	}
 	return out
 }

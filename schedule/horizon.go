@@ -20,8 +20,9 @@ const backfillLimit = 24 * time.Hour
 // ExpandRegimen writes reg's doses in [from, to) and moves expanded_until to
 // to. Idempotent: running it twice writes nothing new.
 func ExpandRegimen(tx *gorm.DB, reg *store.Regimen, pt *store.Patient, from, to, now time.Time) error {
-	if reg.AsNeeded {
-		return nil
+	vid, err := SyncVersion(tx, reg, now, nil)
+	if err != nil || reg.AsNeeded {
+		return err
 	}
 	s, err := SpanOf(reg, pt)
 	if err != nil {
@@ -29,24 +30,13 @@ func ExpandRegimen(tx *gorm.DB, reg *store.Regimen, pt *store.Patient, from, to,
 	}
 	var rows []doseRow
 	for _, o := range Expand(s, from, to) {
-		rows = append(rows, doseRow{PatientID: reg.PatientID, RegimenID: reg.ID, Occurrence: o})
+		rows = append(rows, doseRow{PatientID: reg.PatientID, RegimenID: reg.ID, VersionID: vid, Occurrence: o})
 	}
 	if err := insertDoses(tx, rows, now); err != nil {
 		return err
 	}
 	reg.ExpandedUntil = &to
 	return tx.Exec("UPDATE regimens SET expanded_until = ? WHERE id = ?", to, reg.ID).Error
-}
-
-// Reexpand applies a change to reg (new timing, stop, travel): its future
-// pending doses are cancelled and the horizon is expanded again from now, so
-// doses already due or recorded are never rewritten. Call it in the
-// transaction that saves the change.
-func Reexpand(tx *gorm.DB, reg *store.Regimen, pt *store.Patient, now, to time.Time) error {
-	if err := cancelFuture(tx, reg.ID, now); err != nil {
-		return err
-	}
-	return ExpandRegimen(tx, reg, pt, now, to, now)
 }
 
 // ReexpandPatient re-expands every active regimen of pt (after a time zone
@@ -107,12 +97,17 @@ func extendPage(tx *gorm.DB, page []regimenWithPatient, now, to time.Time) error
 			slog.Warn("schedule: regimen cannot be expanded", "regimen_id", r.ID, "err", err)
 			continue
 		}
+		if r.CurrentVersionID == nil { // written without the API (fixtures, old tools)
+			if _, err := SyncVersion(tx, &r.Regimen, now, nil); err != nil {
+				return err
+			}
+		}
 		from := now
 		if r.ExpandedUntil != nil {
 			from = maxTime(*r.ExpandedUntil, now.Add(-backfillLimit))
 		}
 		for _, o := range Expand(s, from, to) {
-			rows = append(rows, doseRow{PatientID: r.PatientID, RegimenID: r.ID, Occurrence: o})
+			rows = append(rows, doseRow{PatientID: r.PatientID, RegimenID: r.ID, VersionID: *r.CurrentVersionID, Occurrence: o})
 		}
 		ids = append(ids, r.ID)
 	}

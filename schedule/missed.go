@@ -33,11 +33,15 @@ func (s *Scheduler) SweepMissed(ctx context.Context, now time.Time) (int, error)
 		if err != nil || len(rows) == 0 {
 			return 0, err
 		}
-		var ids []int64
+		var ids, all []int64
 		for _, r := range rows {
+			all = append(all, r.ID)
 			if !r.DuringOutage {
 				ids = append(ids, r.ID)
 			}
+		}
+		if err := appendHistory(tx, System, now, sameChange(all, store.DosePending, store.DoseMissed, "grace period passed")); err != nil {
+			return 0, err
 		}
 		return len(rows), openMissedAlerts(tx, ids, now)
 	})

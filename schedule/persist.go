@@ -8,25 +8,27 @@ import (
 	"gorm.io/gorm"
 )
 
-// insertBatch is the rows per INSERT: 8 parameters each stays far below the
+// insertBatch is the rows per INSERT: 10 parameters each stays far below the
 // parameter limits of Postgres (65535) and SQLite (32766).
 const insertBatch = 1000
 
 // doseRow is one dose instance to insert.
 type doseRow struct {
-	PatientID, RegimenID int64
+	PatientID, RegimenID, VersionID int64
 	Occurrence
 }
 
-// insertDoses writes rows idempotently. A row whose (regimen, instant)
-// exists is left alone, except that a cancelled future dose is revived with
-// fresh labels: a regimen change cancels future doses and re-expands, and a
-// dose the new timing still wants must be pending again (history, i.e. any
-// non-cancelled row, is never touched).
+// insertDoses writes rows idempotently: a dose whose identity (version,
+// nominal date, slot) exists is left alone. Each new dose gets its
+// "scheduled" history row in the same transaction.
 func insertDoses(tx *gorm.DB, rows []doseRow, now time.Time) error {
 	for len(rows) > 0 {
 		n := min(len(rows), insertBatch)
-		if err := insertChunk(tx, rows[:n], now); err != nil {
+		ids, err := insertChunk(tx, rows[:n], now)
+		if err != nil {
+			return err
+		}
+		if err := appendHistory(tx, System, now, sameChange(ids, "", store.HistScheduled, "")); err != nil {
 			return err
 		}
 		rows = rows[n:]
@@ -34,26 +36,20 @@ func insertDoses(tx *gorm.DB, rows []doseRow, now time.Time) error {
 	return nil
 }
 
-func insertChunk(tx *gorm.DB, rows []doseRow, now time.Time) error {
+func insertChunk(tx *gorm.DB, rows []doseRow, now time.Time) ([]int64, error) {
 	var sb strings.Builder
-	sb.WriteString("INSERT INTO dose_instances (patient_id, regimen_id, scheduled_at, local_date, local_time, state, created_at, updated_at) VALUES ")
-	args := make([]any, 0, len(rows)*8)
+	sb.WriteString(`INSERT INTO dose_instances (patient_id, regimen_id, version_id, nominal_date, slot, scheduled_at,
+		local_date, local_time, state, created_at, updated_at) VALUES `)
+	args := make([]any, 0, len(rows)*11)
 	for i, r := range rows {
 		if i > 0 {
 			sb.WriteByte(',')
 		}
-		sb.WriteString("(?,?,?,?,?,?,?,?)")
-		args = append(args, r.PatientID, r.RegimenID, r.At, r.LocalDate, r.LocalTime, store.DosePending, now, now)
+		sb.WriteString("(?,?,?,?,?,?,?,?,?,?,?)")
+		args = append(args, r.PatientID, r.RegimenID, r.VersionID, r.NominalDate, r.Slot, r.At, r.LocalDate, r.LocalTime,
+			store.DosePending, now, now)
 	}
-	sb.WriteString(` ON CONFLICT (regimen_id, scheduled_at) DO UPDATE SET state = 'pending',
-		local_date = excluded.local_date, local_time = excluded.local_time, updated_at = excluded.updated_at
-		WHERE dose_instances.state = 'cancelled'`)
-	return tx.Exec(sb.String(), args...).Error
-}
-
-// cancelFuture cancels regimen's pending doses due after now (a regimen
-// change or stop); doses already due stay as they are.
-func cancelFuture(tx *gorm.DB, regimenID int64, now time.Time) error {
-	return tx.Exec(`UPDATE dose_instances SET state = 'cancelled', updated_at = ?
-		WHERE regimen_id = ? AND state = 'pending' AND scheduled_at > ?`, now, regimenID, now).Error
+	sb.WriteString(` ON CONFLICT (version_id, nominal_date, slot) WHERE slot IS NOT NULL DO NOTHING RETURNING id`)
+	var ids []int64
+	return ids, tx.Raw(sb.String(), args...).Scan(&ids).Error
 }

@@ -18,13 +18,13 @@ const (
 )
 
 // RecordTaken records that dose doseID was taken at takenAt, reported by
-// source (dispenser, patient, caregiver). pending or skipped → taken, on time
-// when takenAt is within the regimen's on-time window of the due instant;
-// missed → taken late (closing its escalation); taken → double_dose flagged.
-// Call it inside the caller's transaction (the one that stores the event).
-// Errors: NotFound, Conflict (a cancelled dose).
-func RecordTaken(tx *gorm.DB, doseID int64, takenAt time.Time, source string) (string, error) {
-	d, reg, err := lockDose(tx, doseID)
+// actor, without the recording window (a dispenser's own record, tools).
+// pending or skipped → taken, on time when takenAt is within the version's
+// on-time window of the due instant; missed → taken (closing its
+// escalation); taken → double_dose flagged. Call it inside the caller's
+// transaction. Errors: NotFound, Conflict (a cancelled dose).
+func RecordTaken(tx *gorm.DB, doseID int64, takenAt time.Time, actor Actor) (string, error) {
+	d, v, err := lockDose(tx, doseID)
 	if err != nil {
 		return "", err
 	}
@@ -33,18 +33,10 @@ func RecordTaken(tx *gorm.DB, doseID int64, takenAt time.Time, source string) (s
 	case store.DoseCancelled:
 		return "", apperr.E(apperr.Conflict, "this dose was cancelled by a regimen change").WithReason("dose_cancelled")
 	case store.DoseTaken:
-		return OutcomeDoubleDose, tx.Model(&store.DoseInstance{}).Where("id = ?", d.ID).
-			Updates(map[string]any{"double_dose": true, "updated_at": now}).Error
+		return OutcomeDoubleDose, markDouble(tx, []int64{d.ID}, actor, now)
 	}
-	window := time.Duration(reg.OnTimeWindowMin) * time.Minute
-	onTime := d.State != store.DoseMissed && takenAt.Sub(d.ScheduledAt).Abs() <= window
-	err = tx.Model(&store.DoseInstance{}).Where("id = ?", d.ID).Updates(map[string]any{
-		"state": store.DoseTaken, "on_time": onTime, "taken_at": takenAt.UTC(), "source": source,
-		"skip_reason": "", "updated_at": now}).Error
+	onTime, err := take(tx, d, v, takenAt, actor, now, "")
 	if err != nil {
-		return "", err
-	}
-	if err := CloseDoseAlert(tx, d.ID, "dose_recorded", now); err != nil {
 		return "", err
 	}
 	if onTime {
@@ -53,32 +45,46 @@ func RecordTaken(tx *gorm.DB, doseID int64, takenAt time.Time, source string) (s
 	return OutcomeLate, nil
 }
 
-// RecordSkipped records that the patient chose not to take a pending dose,
-// with a reason. Errors: NotFound, Conflict (not pending).
-func RecordSkipped(tx *gorm.DB, doseID int64, reason string) error {
-	d, _, err := lockDose(tx, doseID)
+// take moves d to taken at takenAt, closes its alert and appends history.
+func take(tx *gorm.DB, d *store.DoseInstance, v *store.RegimenVersion, takenAt time.Time, actor Actor, now time.Time, reason string) (bool, error) {
+	window := time.Duration(v.OnTimeWindowMin) * time.Minute
+	onTime := takenAt.Sub(d.ScheduledAt).Abs() <= window // by when it was taken, even if the sweep called it missed first
+	err := setState(tx, d, map[string]any{"state": store.DoseTaken, "on_time": onTime, "taken_at": takenAt.UTC(),
+		"source": actor.Source, "skip_reason": "", "snoozed_until": nil}, actor, now, reason)
 	if err != nil {
-		return err
+		return false, err
 	}
-	if d.State != store.DosePending {
-		return apperr.E(apperr.Conflict, "only a pending dose can be skipped (this one is %s)", d.State).WithReason("dose_not_pending")
-	}
-	return tx.Model(&store.DoseInstance{}).Where("id = ?", d.ID).
-		Updates(map[string]any{"state": store.DoseSkipped, "skip_reason": reason, "updated_at": tx.NowFunc()}).Error
+	return onTime, CloseDoseAlert(tx, d.ID, "dose_recorded", now)
 }
 
-// Snooze moves a pending dose's re-reminder to until. Errors: NotFound,
-// Conflict (not pending).
-func Snooze(tx *gorm.DB, doseID int64, until time.Time) error {
-	d, _, err := lockDose(tx, doseID)
-	if err != nil {
+// setState changes d only if it is still in the state it was read in (so
+// two racing requests cannot both succeed) and appends its history row.
+// Errors: Conflict.
+func setState(tx *gorm.DB, d *store.DoseInstance, upd map[string]any, actor Actor, now time.Time, reason string) error {
+	upd["updated_at"] = now
+	res := tx.Model(&store.DoseInstance{}).Where("id = ? AND state = ? AND snooze_count = ?", d.ID, d.State, d.SnoozeCount).Updates(upd)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return apperr.E(apperr.Conflict, "this dose changed meanwhile; reload it").WithReason("dose_changed")
+	}
+	to, _ := upd["state"].(string)
+	if to == "" {
+		to = store.HistSnoozed
+	}
+	return appendHistory(tx, actor, now, []change{{DoseID: d.ID, From: d.State, To: to, Reason: reason}})
+}
+
+// markDouble flags taken doses as taken twice, with history.
+func markDouble(tx *gorm.DB, ids []int64, actor Actor, now time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := tx.Exec("UPDATE dose_instances SET double_dose = ?, updated_at = ? WHERE id IN ?", true, now, ids).Error; err != nil {
 		return err
 	}
-	if d.State != store.DosePending {
-		return apperr.E(apperr.Conflict, "only a pending dose can be snoozed (this one is %s)", d.State).WithReason("dose_not_pending")
-	}
-	return tx.Exec(`UPDATE dose_instances SET snoozed_until = ?, snooze_count = snooze_count + 1, rereminded_at = NULL,
-		updated_at = ? WHERE id = ?`, until.UTC(), tx.NowFunc(), d.ID).Error
+	return appendHistory(tx, actor, now, sameChange(ids, store.DoseTaken, store.HistDoubleDose, ""))
 }
 
 // CloseDoseAlert closes the open escalation of a dose (no later step fires).
@@ -87,9 +93,10 @@ func CloseDoseAlert(tx *gorm.DB, doseID int64, reason string, now time.Time) err
 		WHERE dose_id = ? AND closed_at IS NULL`, now, reason, doseID).Error
 }
 
-// lockDose loads a dose and its regimen, locking the dose row on Postgres so
-// two reports of one dose serialise (the second sees "taken").
-func lockDose(tx *gorm.DB, doseID int64) (*store.DoseInstance, *store.Regimen, error) {
+// lockDose loads a dose and the version it was prescribed under, locking the
+// dose row on Postgres so two reports of one dose serialise (the second
+// sees "taken").
+func lockDose(tx *gorm.DB, doseID int64) (*store.DoseInstance, *store.RegimenVersion, error) {
 	var d store.DoseInstance
 	q := tx
 	if store.IsPostgres(tx) {
@@ -100,9 +107,21 @@ func lockDose(tx *gorm.DB, doseID int64) (*store.DoseInstance, *store.Regimen, e
 	} else if err != nil {
 		return nil, nil, err
 	}
+	v, err := VersionOf(tx, &d)
+	return &d, v, err
+}
+
+// VersionOf is the regimen version dose d was prescribed under (for a dose
+// written without one, the regimen's fields as they are now).
+func VersionOf(tx *gorm.DB, d *store.DoseInstance) (*store.RegimenVersion, error) {
+	var v store.RegimenVersion
+	if d.VersionID != nil {
+		return &v, tx.Take(&v, *d.VersionID).Error
+	}
 	var reg store.Regimen
 	if err := tx.Take(&reg, d.RegimenID).Error; err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return &d, &reg, nil
+	v = versionOf(&reg)
+	return &v, nil
 }

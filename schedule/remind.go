@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/doseloop/doseloop/store"
 	"gorm.io/gorm"
 )
 
@@ -52,6 +53,9 @@ func (s *Scheduler) claimAndSend(tx *gorm.DB, column, where string, args []any, 
 		` ORDER BY scheduled_at LIMIT ?` + skipLocked(tx) + `) RETURNING id`
 	ids, err := claimedIDs(tx, sql, append(append([]any{now}, args...), s.batch())...)
 	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	if err := appendHistory(tx, System, now, sameChange(ids, store.DosePending, store.HistReminded, kind)); err != nil {
 		return 0, err
 	}
 	doses, err := loadDoses(tx, ids)

@@ -19,9 +19,11 @@ func TestSnoozeMovesTheReReminder(t *testing.T) {
 		b.sched.PreReminder = 10 * time.Minute
 		b.expand(t)
 		b.run(t, t0.Add(5*time.Minute))
-		d := b.dose(t, t0)
 		snooze := func(until time.Time) {
-			if err := db.Transaction(func(tx *gorm.DB) error { return schedule.Snooze(tx, d.ID, until) }); err != nil {
+			d := b.dose(t, t0)
+			if err := db.Transaction(func(tx *gorm.DB) error {
+				return schedule.Snooze(tx, &d, until, schedule.System, until.Add(-35*time.Minute))
+			}); err != nil {
 				t.Fatal(err)
 			}
 		}

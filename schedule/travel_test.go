@@ -29,7 +29,10 @@ func TestTravelPolicies(t *testing.T) {
 				b := setup(t, db, "trv")
 				b.expand(t)
 				taken := b.dose(t, t0)
-				db.Transaction(func(tx *gorm.DB) error { _, err := schedule.RecordTaken(tx, taken.ID, t0, "patient"); return err })
+				db.Transaction(func(tx *gorm.DB) error {
+					_, err := schedule.RecordTaken(tx, taken.ID, t0, schedule.Actor{Source: "patient"})
+					return err
+				})
 				now := t0.Add(2 * time.Hour)
 				err := db.Transaction(func(tx *gorm.DB) error {
 					return schedule.ChangeZone(tx, &b.w.Patient, "Europe/London", c.policy, now, 36*time.Hour)

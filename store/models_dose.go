@@ -37,17 +37,25 @@ type Regimen struct {
 	GraceMin        int
 	Critical        bool
 	Compartment     *int
+	LateLimitMin    int // how long after due a patient or caregiver may still record the dose
 	StartsAt        time.Time
 	EndsAt          *time.Time
 	StoppedAt       *time.Time
 	ExpandedUntil   *time.Time
-	CreatedBy       *int64
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// CurrentVersionID is the regimen_versions row new doses are scheduled
+	// under; the columns above mirror it (plus the live stop/expansion state).
+	CurrentVersionID *int64
+	CreatedBy        *int64
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
-// DoseInstance is one scheduled (or, for PRN, logged) dose. Unique per
-// (regimen, scheduled instant), so expansion is idempotent.
+// DoseInstance is one scheduled (or, for PRN, logged) dose. A scheduled
+// dose's identity is (VersionID, NominalDate, Slot), unique, so expansion
+// is idempotent and two slots that meet at one instant on a DST day stay
+// two doses; ScheduledAt is derived and may move (zone change). PRN doses
+// and doses written before migration 00100 have no slot and are unique per
+// (regimen, instant). The row is the current projection of its dose_history.
 type DoseInstance struct {
 	ID                int64
 	PatientID         int64
@@ -68,6 +76,12 @@ type DoseInstance struct {
 	SnoozedUntil      *time.Time
 	SnoozeCount       int
 	MissedAt          *time.Time
+	VersionID         *int64 // the regimen version this dose was prescribed under
+	NominalDate       string // YYYY-MM-DD: the schedule's local date of the slot (identity)
+	Slot              *int   // the slot of that date (identity); nil for PRN and pre-00100 doses
+	Corrected         bool   // a care-team physician corrected the recorded outcome
+	Excluded          bool   // inside a recorded absence: left out of adherence
+	AbsenceID         *int64 // the absence that excludes it
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 }

@@ -41,7 +41,7 @@ func (h *Handler) listPage(c *gin.Context) {
 	if len(q) > 100 {
 		q = q[:100]
 	}
-	rows, err := report.List(c.Request.Context(), h.DB, auth.PrincipalOf(c), report.Last(days, h.now()), report.ListOptions{Search: q, Sort: sort})
+	rows, err := report.List(c.Request.Context(), h.DB, auth.PrincipalOf(c), days, h.now(), report.ListOptions{Search: q, Sort: sort})
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -111,7 +111,7 @@ func (h *Handler) patientPage(c *gin.Context) {
 		return
 	}
 	days := periodDays(c)
-	rep, err := report.Load(c.Request.Context(), h.DB, pt, report.Last(days, h.now()))
+	rep, err := report.Load(c.Request.Context(), h.DB, pt, report.LastDays(days, zoneOf(pt), h.now()))
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -45,9 +45,9 @@ func TestSignInListAndPatient(t *testing.T) {
 			t.Fatalf("patient page: %d", res.StatusCode)
 		}
 		mustContain(t, "patient page", body, `<svg id="heatmap"`, `class="day"`, `<svg id="timing"`, "Taking adherence", "Missed and skipped doses", "Metformin")
-		// 90 days back from 11:00 New York time touch 91 local calendar days.
-		if n := strings.Count(body, `class="day"`); n != 91 {
-			t.Errorf("heat-map has %d days, want 91", n)
+		// 90d is the last 90 local calendar days, today included (report.LastDays).
+		if n := strings.Count(body, `class="day"`); n != 90 {
+			t.Errorf("heat-map has %d days, want 90", n)
 		}
 		if audits(t, db, "web.patients.list") != 1 || audits(t, db, "web.patient.view") != 1 {
 			t.Errorf("audit rows: list %d, patient %d; want 1 each", audits(t, db, "web.patients.list"), audits(t, db, "web.patient.view"))
