@@ -43,6 +43,8 @@ type Config struct {
 	PublicURL               string           // DOSELOOP_PUBLIC_URL: public base URL (FHIR fullUrls); unset = urn:uuid
 	FallbackAfter           time.Duration    // DOSELOOP_FALLBACK_AFTER: a critical escalation's push failing this long goes by webhook (0: never)
 	Retention               retention.Policy // DOSELOOP_RETENTION_*_DAYS (config_retention.go)
+	FirebaseWeb             *firebaseWeb     // DOSELOOP_FIREBASE_WEB_*: the web app's push config; nil = push off (config_app.go)
+	AppURL                  string           // DOSELOOP_APP_URL: the app's public https URL, linked from web push notifications
 }
 
 type env struct {
@@ -166,6 +168,7 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 		Retention:               e.retention(),
 	}
 	e.publicURL(c.PublicURL)
+	c.FirebaseWeb, c.AppURL = loadAppConfig(e, c.FirebaseProjectID)
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = store.DefaultURL
 	}
