@@ -28,6 +28,10 @@ func (h *Handler) setCareTeam(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
+	if len(req.PhysicianIDs) > MaxListIDs || len(uniq(req.PhysicianIDs)) != len(req.PhysicianIDs) {
+		httpx.Fail(c, apperr.Validation(apperr.FieldError{Field: "physician_ids", Message: "must list each physician once, at most 50"}))
+		return
+	}
 	if err := h.requireUsers(c, req.PhysicianIDs, store.RolePhysician); err != nil {
 		httpx.Fail(c, err)
 		return

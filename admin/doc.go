@@ -6,6 +6,11 @@
 //	GET  /v1/admin/users                 list users (?role=)
 //	POST /v1/admin/users                 create a user (password generated when omitted)
 //	POST /v1/admin/users/:id/disable     disable a user (ends their sessions)
+//	POST /v1/admin/users/:id/unlock      forget the user's failed sign-ins
+//	POST /v1/admin/users/:id/reset-code  issue a one-time password reset code
+//	POST /v1/admin/users/:id/end-sessions  sign the user out everywhere
+//	GET|PUT /v1/admin/clinic/security    the clinic's MFA requirement
+//	GET  /v1/admin/break-glass           emergency accesses opened in the clinic
 //	GET  /v1/admin/patients              list patients
 //	POST /v1/admin/patients              create a patient (optionally with a login)
 //	PUT  /v1/admin/patients/:id/care-team        set the care-team physicians
@@ -38,6 +43,12 @@ func (h *Handler) Register(r gin.IRouter) {
 	g.GET("/users", h.listUsers)
 	g.POST("/users", h.createUser)
 	g.POST("/users/:id/disable", h.disableUser)
+	g.POST("/users/:id/unlock", h.unlockUser)
+	g.POST("/users/:id/reset-code", h.resetCode)
+	g.POST("/users/:id/end-sessions", h.endSessions)
+	g.GET("/clinic/security", h.clinicSecurity)
+	g.PUT("/clinic/security", h.setClinicSecurity)
+	g.GET("/break-glass", h.listBreakGlass)
 	g.GET("/patients", h.listPatients)
 	g.POST("/patients", h.createPatient)
 	g.PUT("/patients/:id/care-team", h.setCareTeam)

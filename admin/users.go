@@ -5,7 +5,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/doseloop/doseloop/apperr"
 	"github.com/doseloop/doseloop/auth"
@@ -28,16 +30,18 @@ func (r *createUserRequest) Validate() error {
 	if !strings.Contains(r.Email, "@") || len(r.Email) > 254 {
 		f = append(f, apperr.FieldError{Field: "email", Message: "must be an email address"})
 	}
-	if strings.TrimSpace(r.Name) == "" {
-		f = append(f, apperr.FieldError{Field: "name", Message: "is required"})
+	if strings.TrimSpace(r.Name) == "" || utf8.RuneCountInString(r.Name) > MaxNameLen || !cleanText(r.Name) {
+		f = append(f, apperr.FieldError{Field: "name", Message: "is required: up to 200 characters of text"})
 	}
 	switch r.Role {
 	case store.RoleAdmin, store.RolePhysician, store.RoleCaregiver, store.RolePatient:
 	default:
 		f = append(f, apperr.FieldError{Field: "role", Message: "must be admin, physician, caregiver or patient"})
 	}
-	if r.Password != "" && len(r.Password) < auth.MinPasswordLen {
-		f = append(f, apperr.FieldError{Field: "password", Message: "must be at least 10 characters"})
+	if r.Password != "" {
+		if err := auth.CheckPassword("password", r.Password, r.Email); err != nil {
+			f = append(f, err.(*apperr.Error).Fields...)
+		}
 	}
 	if r.Locale == "" {
 		r.Locale = "en"
@@ -58,7 +62,13 @@ type createdUser struct {
 
 func (h *Handler) listUsers(c *gin.Context) {
 	p := auth.PrincipalOf(c)
-	q := h.DB.WithContext(c).Where("clinic_id = ?", p.ClinicID).Order("id")
+	page, err := httpx.ParsePage(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	after, _ := strconv.ParseInt(page.Cursor, 10, 64)
+	q := h.DB.WithContext(c).Where("clinic_id = ? AND id > ?", p.ClinicID, after).Order("id").Limit(page.Limit + 1)
 	if role := c.Query("role"); role != "" {
 		q = q.Where("role = ?", role)
 	}
@@ -68,9 +78,11 @@ func (h *Handler) listUsers(c *gin.Context) {
 		return
 	}
 	out := httpx.List[auth.UserView]{Items: []auth.UserView{}}
+	users, out.NextCursor = httpx.Trim(users, page, func(u store.User) string { return strconv.FormatInt(u.ID, 10) })
 	for _, u := range users {
 		out.Items = append(out.Items, auth.ViewOf(u))
 	}
+	auth.Audit(c, h.DB, "admin.users.list", 0, "user", 0, auth.OutcomeOK)
 	c.JSON(http.StatusOK, out)
 }
 
@@ -85,6 +97,7 @@ func (h *Handler) createUser(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
+	auth.Audit(c, h.DB, "admin.user.create", 0, "user", u.ID, auth.OutcomeOK)
 	c.JSON(http.StatusCreated, createdUser{UserView: auth.ViewOf(*u), OneTimePassword: generated})
 }
 
@@ -103,7 +116,8 @@ func (h *Handler) insertUser(c *gin.Context, tx *gorm.DB, req createUserRequest)
 	}
 	now := h.Clock.Now()
 	u := store.User{ClinicID: auth.PrincipalOf(c).ClinicID, Email: strings.TrimSpace(req.Email), Name: strings.TrimSpace(req.Name),
-		Role: req.Role, PasswordHash: hash, Locale: req.Locale, LockScreenPrivate: true, CreatedAt: now, UpdatedAt: now}
+		Role: req.Role, PasswordHash: hash, Locale: req.Locale, LockScreenPrivate: true, CreatedAt: now, UpdatedAt: now,
+		MustChangePassword: generated != ""}
 	if err := tx.WithContext(c).Create(&u).Error; errors.Is(err, gorm.ErrDuplicatedKey) {
 		return nil, "", apperr.E(apperr.Conflict, "a user with email %s already exists", u.Email)
 	} else if err != nil {
@@ -138,5 +152,6 @@ func (h *Handler) disableUser(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
+	auth.Audit(c, h.DB, "admin.user.disable", 0, "user", id, auth.OutcomeOK)
 	c.Status(http.StatusNoContent)
 }

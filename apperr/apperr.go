@@ -20,8 +20,10 @@ const (
 	Forbidden    Code = "forbidden"
 	TooLarge     Code = "too_large"
 	RateLimited  Code = "rate_limited"
-	Unavailable  Code = "unavailable"
-	Internal     Code = "internal"
+	// UnsupportedMedia is a request body in a media type the endpoint does not take.
+	UnsupportedMedia Code = "unsupported_media_type"
+	Unavailable      Code = "unavailable"
+	Internal         Code = "internal"
 )
 
 // FieldError names one invalid input field.

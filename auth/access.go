@@ -11,7 +11,9 @@ import (
 
 // VisiblePatients returns a query of the ids of patients p may see:
 // admins see their clinic's patients, physicians their care-team patients,
-// caregivers patients with an active link, patients themselves. Use it as a
+// caregivers patients with an active link, patients themselves. A
+// physician also sees a patient of the clinic under an open break-glass
+// access until it expires (at p.Now, the request's clock). Use it as a
 // subquery ("patient_id IN (?)") so foreign rows are never loaded at all.
 func VisiblePatients(db *gorm.DB, p Principal) *gorm.DB {
 	q := db.Session(&gorm.Session{NewDB: true}).Model(&store.Patient{}).Select("patients.id")
@@ -19,8 +21,13 @@ func VisiblePatients(db *gorm.DB, p Principal) *gorm.DB {
 	case store.RoleAdmin:
 		return q.Where("patients.clinic_id = ?", p.ClinicID)
 	case store.RolePhysician:
-		return q.Joins("JOIN care_team_members ctm ON ctm.patient_id = patients.id").
-			Where("ctm.physician_id = ? AND patients.clinic_id = ?", p.UserID, p.ClinicID)
+		now := p.Now
+		if now.IsZero() {
+			now = db.NowFunc()
+		}
+		return q.Where("patients.clinic_id = ? AND (EXISTS (SELECT 1 FROM care_team_members ctm WHERE ctm.patient_id = patients.id AND ctm.physician_id = ?)"+
+			" OR EXISTS (SELECT 1 FROM break_glass bg WHERE bg.patient_id = patients.id AND bg.physician_id = ? AND bg.ended_at IS NULL AND bg.expires_at > ?))",
+			p.ClinicID, p.UserID, p.UserID, now)
 	case store.RoleCaregiver:
 		return q.Joins("JOIN care_links cl ON cl.patient_id = patients.id").
 			Where("cl.caregiver_id = ? AND cl.state = ?", p.UserID, store.LinkActive)

@@ -51,23 +51,35 @@ func TestLoginAndAuthenticate(t *testing.T) {
 	})
 }
 
-func TestLockoutAfterRepeatedFailures(t *testing.T) {
+// TestThrottleWithoutEnumerationOrLockout is the attack: guess one account's
+// password; the account and an unknown email answer alike at every step, the
+// delay is bounded, and the right password works once it has passed.
+func TestThrottleWithoutEnumerationOrLockout(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
 		svc, clk, _ := setup(t, db)
 		ctx := context.Background()
-		email := "auth-patient@example.test"
-		for i := 0; i < svc.MaxFailures; i++ {
-			if _, err := svc.Login(ctx, email, "not the password", ""); !apperr.Is(err, apperr.Unauthorized) {
-				t.Fatalf("failure %d: %v", i, err)
+		try := func(email, pass string) error {
+			_, err := svc.SignIn(ctx, auth.Attempt{Email: email, Password: pass, Client: auth.Client{IP: "203.0.113.9"}})
+			return err
+		}
+		for i := 0; i < svc.Throttle.Account.Free+1; i++ {
+			real, ghost := try("auth-patient@example.test", "not the password"), try("ghost@example.test", "not the password")
+			if real.Error() != ghost.Error() {
+				t.Fatalf("attempt %d: real account %q, unknown email %q: the answers tell accounts apart", i, real, ghost)
 			}
 		}
-		if _, err := svc.Login(ctx, email, pw, ""); !apperr.Is(err, apperr.RateLimited) {
-			t.Fatalf("right password while locked: want rate_limited, got %v", err)
+		real, ghost := try("auth-patient@example.test", pw), try("ghost@example.test", pw)
+		if !apperr.Is(real, apperr.RateLimited) || real.Error() != ghost.Error() {
+			t.Fatalf("throttled: real %v, unknown %v: want the same 429", real, ghost)
 		}
-		clk.Advance(svc.LockFor + time.Second)
-		if _, err := svc.Login(ctx, email, pw, ""); err != nil {
-			t.Fatalf("after the lockout ends the right password works: %v", err)
+		var e *apperr.Error
+		if !asErr(real, &e) || e.Extra["retry_after"].(int) < 1 {
+			t.Fatalf("a throttled answer names the wait: %+v", e)
+		}
+		clk.Advance(svc.Throttle.Account.Max + time.Second)
+		if err := try("auth-patient@example.test", pw); err != nil {
+			t.Fatalf("after the delay the right password works: %v", err)
 		}
 	})
 }

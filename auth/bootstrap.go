@@ -11,7 +11,8 @@ import (
 
 // Bootstrap creates the first clinic and its admin when the database has no
 // users. With an empty password it generates one and returns it so the
-// operator can be shown it once.
+// operator can be shown it once; that generated password must be changed
+// at the first sign-in (nothing else works until it is).
 func Bootstrap(ctx context.Context, db *gorm.DB, email, password string, cost int) (created bool, generated string, err error) {
 	var n int64
 	if err := db.WithContext(ctx).Model(&store.User{}).Count(&n).Error; err != nil || n > 0 {
@@ -34,7 +35,7 @@ func Bootstrap(ctx context.Context, db *gorm.DB, email, password string, cost in
 			return err
 		}
 		return tx.Create(&store.User{ClinicID: clinic.ID, Email: email, Name: "Clinic Admin", Role: store.RoleAdmin,
-			PasswordHash: hash, Locale: "en", LockScreenPrivate: true, CreatedAt: now, UpdatedAt: now}).Error
+			PasswordHash: hash, Locale: "en", LockScreenPrivate: true, MustChangePassword: generated != "", CreatedAt: now, UpdatedAt: now}).Error
 	})
 	return err == nil, generated, err
 }

@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"time"
+
 	"github.com/doseloop/doseloop/apperr"
 	"github.com/gin-gonic/gin"
 )
@@ -11,6 +13,12 @@ type Principal struct {
 	SessionID string
 	Role      string
 	ClinicID  int64
+	// Required is what the user must do before anything else is allowed
+	// (RequiredPasswordChange, RequiredMFAEnrolment); empty when nothing.
+	Required string
+	// Now is the service clock's time when the request was authenticated
+	// (break-glass expiry is judged against it).
+	Now time.Time
 }
 
 const principalKey = "doseloop.principal"

@@ -18,6 +18,7 @@ import (
 type View struct {
 	Serial             string     `json:"serial"`
 	PublicKey          string     `json:"public_key"`
+	NextPublicKey      string     `json:"next_public_key,omitempty"`
 	Model              string     `json:"model"`
 	PatientID          *int64     `json:"patient_id"`
 	HeartbeatIntervalS int        `json:"heartbeat_interval_s"`
@@ -38,7 +39,7 @@ type Mapping struct {
 }
 
 func viewOf(d store.Dispenser) View {
-	return View{Serial: d.Serial, PublicKey: d.PublicKey, Model: d.Model, PatientID: d.PatientID,
+	return View{Serial: d.Serial, PublicKey: d.PublicKey, NextPublicKey: d.NextPublicKey, Model: d.Model, PatientID: d.PatientID,
 		HeartbeatIntervalS: d.HeartbeatIntervalS, RevokedAt: d.RevokedAt, LastSeenAt: d.LastSeenAt,
 		BatteryPct: d.BatteryPct, Firmware: d.Firmware, SignalDbm: d.SignalDbm, LastSeq: d.LastSeq, CreatedAt: d.CreatedAt}
 }
@@ -58,10 +59,10 @@ func (r *provisionRequest) Validate() error {
 		f = append(f, apperr.FieldError{Field: "serial", Message: "must be 3 to 64 letters, digits, '.', '_' or '-'"})
 	}
 	if _, ok := ParsePublicKey(r.PublicKey); !ok {
-		f = append(f, apperr.FieldError{Field: "public_key", Message: "must be a base64 (standard encoding) Ed25519 public key of 32 bytes"})
+		f = append(f, badKeyField())
 	}
-	if len(r.Model) > 64 {
-		f = append(f, apperr.FieldError{Field: "model", Message: "must be at most 64 characters"})
+	if msg := textProblem(r.Model, 64); msg != "" {
+		f = append(f, apperr.FieldError{Field: "model", Message: msg})
 	}
 	if r.HeartbeatIntervalS != 0 && (r.HeartbeatIntervalS < 60 || r.HeartbeatIntervalS > 86400) {
 		f = append(f, apperr.FieldError{Field: "heartbeat_interval_s", Message: "must be 60 to 86400"})
@@ -86,20 +87,26 @@ func (s *Service) handleProvision(c *gin.Context) {
 			return
 		}
 	}
+	if err := s.keyInUse(c.Request.Context(), req.PublicKey, 0); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
 	now := s.Clock.Now()
 	d := store.Dispenser{ClinicID: p.ClinicID, Serial: req.Serial, PublicKey: req.PublicKey, Model: req.Model,
 		PatientID: req.PatientID, HeartbeatIntervalS: req.HeartbeatIntervalS, CreatedAt: now, UpdatedAt: now}
 	if d.HeartbeatIntervalS == 0 {
 		d.HeartbeatIntervalS = 900
 	}
-	if err := db.Create(&d).Error; err != nil {
-		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			err = apperr.E(apperr.Conflict, "a dispenser with serial %s is already provisioned", req.Serial).WithReason("serial_taken")
-		}
+	action := "dispenser.provision"
+	err := db.Create(&d).Error
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		action, err = "dispenser.reprovision", s.reprovision(c, &d)
+	}
+	if err != nil {
 		httpx.Fail(c, err)
 		return
 	}
-	auth.Audit(c, s.DB, "dispenser.provision", deref(d.PatientID), "dispenser", d.ID, auth.OutcomeOK)
+	auth.Audit(c, s.DB, action, deref(d.PatientID), "dispenser", d.ID, auth.OutcomeOK)
 	c.Header("Location", "/v1/dispensers/"+d.Serial)
 	c.JSON(http.StatusCreated, viewOf(d))
 }

@@ -24,6 +24,7 @@ func TestSignatureChecks(t *testing.T) {
 
 		send := func(serial string, ts int64, sig string, payload []byte) *httptest.ResponseRecorder {
 			req := httptest.NewRequest("POST", path, bytes.NewReader(payload))
+			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set(dispenser.HeaderSerial, serial)
 			req.Header.Set(dispenser.HeaderTimestamp, strconv.FormatInt(ts, 10))
 			req.Header.Set(dispenser.HeaderSignature, sig)
@@ -36,14 +37,14 @@ func TestSignatureChecks(t *testing.T) {
 			name, reason string
 			rec          *httptest.ResponseRecorder
 		}{
-			{"wrong key", "bad_signature", send(b.disp.Serial, now, dispenser.Sign(keyFor("other"), "POST", path, now, body), body)},
-			{"stale timestamp", "stale_timestamp", send(b.disp.Serial, now-301, dispenser.Sign(b.key, "POST", path, now-301, body), body)},
-			{"future timestamp", "stale_timestamp", send(b.disp.Serial, now+301, dispenser.Sign(b.key, "POST", path, now+301, body), body)},
-			{"body altered", "bad_signature", send(b.disp.Serial, now, dispenser.Sign(b.key, "POST", path, now, body),
+			{"wrong key", "bad_signature", send(b.disp.Serial, now, dispenser.Sign(keyFor("other"), b.disp.Serial, "POST", path, now, body), body)},
+			{"stale timestamp", "stale_timestamp", send(b.disp.Serial, now-301, dispenser.Sign(b.key, b.disp.Serial, "POST", path, now-301, body), body)},
+			{"future timestamp", "stale_timestamp", send(b.disp.Serial, now+301, dispenser.Sign(b.key, b.disp.Serial, "POST", path, now+301, body), body)},
+			{"body altered", "bad_signature", send(b.disp.Serial, now, dispenser.Sign(b.key, b.disp.Serial, "POST", path, now, body),
 				bytes.Replace(body, []byte("dose_taken"), []byte("dose_missed"), 1))},
-			{"other path", "bad_signature", send(b.disp.Serial, now, dispenser.Sign(b.key, "POST", "/v1/dispenser/heartbeat", now, body), body)},
-			{"revoked", "revoked", send(revoked.Serial, now, dispenser.Sign(keyFor("rev"), "POST", path, now, body), body)},
-			{"unknown serial", "unknown_dispenser", send("SN-NOBODY", now, dispenser.Sign(b.key, "POST", path, now, body), body)},
+			{"other path", "bad_signature", send(b.disp.Serial, now, dispenser.Sign(b.key, b.disp.Serial, "POST", "/v1/dispenser/heartbeat", now, body), body)},
+			{"revoked", "revoked", send(revoked.Serial, now, dispenser.Sign(keyFor("rev"), revoked.Serial, "POST", path, now, body), body)},
+			{"unknown serial", "bad_signature", send("SN-NOBODY", now, dispenser.Sign(b.key, "SN-NOBODY", "POST", path, now, body), body)},
 			{"missing signature", "missing_headers", send(b.disp.Serial, now, "", body)},
 			{"signature not base64", "bad_signature", send(b.disp.Serial, now, "%%%", body)},
 		}
@@ -66,7 +67,7 @@ func TestSignatureChecks(t *testing.T) {
 		// Within the skew and correctly signed, the same batch is accepted.
 		b.clk.Advance(299 * time.Second)
 		ts := now
-		rec := send(b.disp.Serial, ts, dispenser.Sign(b.key, "POST", path, ts, body), body)
+		rec := send(b.disp.Serial, ts, dispenser.Sign(b.key, b.disp.Serial, "POST", path, ts, body), body)
 		if rec.Code != http.StatusOK {
 			t.Fatalf("valid request: %d %s", rec.Code, rec.Body)
 		}

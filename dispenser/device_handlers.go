@@ -3,6 +3,7 @@ package dispenser
 import (
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/doseloop/doseloop/apperr"
 	"github.com/doseloop/doseloop/httpx"
@@ -57,8 +58,10 @@ func (h *heartbeat) Validate() error {
 	if h.BatteryPct != nil && (*h.BatteryPct < 0 || *h.BatteryPct > 100) {
 		f = append(f, apperr.FieldError{Field: "battery_pct", Message: "must be 0 to 100"})
 	}
-	if h.Firmware != nil && len(*h.Firmware) > 64 {
-		f = append(f, apperr.FieldError{Field: "firmware", Message: "must be at most 64 characters"})
+	if h.Firmware != nil {
+		if msg := textProblem(*h.Firmware, 64); msg != "" {
+			f = append(f, apperr.FieldError{Field: "firmware", Message: msg})
+		}
 	}
 	if h.SignalDbm != nil && (*h.SignalDbm < -150 || *h.SignalDbm > 0) {
 		f = append(f, apperr.FieldError{Field: "signal_dbm", Message: "must be -150 to 0"})
@@ -78,6 +81,11 @@ type HeartbeatAnswer struct {
 func (s *Service) handleHeartbeat(c *gin.Context) {
 	d := DeviceOf(c)
 	var h heartbeat
+	if !utf8.Valid(bodyOf(c)) {
+		// encoding/json would silently turn the bad bytes into U+FFFD.
+		httpx.Fail(c, apperr.E(apperr.Invalid, "the body must be valid UTF-8").WithReason("invalid_utf8"))
+		return
+	}
 	if err := httpx.DecodeJSON(c, &h); err != nil {
 		httpx.Fail(c, err)
 		return

@@ -63,6 +63,7 @@ func TestHeartbeatUpdatesDeviceAndEndsOutage(t *testing.T) {
 		if outage.EndedAt == nil || !outage.EndedAt.Equal(t0) {
 			t.Fatalf("outage not ended: %+v", outage)
 		}
+		b.clk.Advance(time.Second) // a heartbeat must be newer than the last one
 		bad := b.signed("POST", "/v1/dispenser/heartbeat", []byte(`{"battery_pct":140}`), b.disp.Serial, b.key)
 		if bad.Code != 400 {
 			t.Fatalf("bad heartbeat: %d", bad.Code)

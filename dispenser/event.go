@@ -3,8 +3,10 @@ package dispenser
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/doseloop/doseloop/store"
 )
@@ -59,6 +61,9 @@ func (ev *Event) checkFields(details json.RawMessage) string {
 	if len(details) > 4096 {
 		return "details_too_large"
 	}
+	if reason := detailsText(details); reason != "" {
+		return reason
+	}
 	if len(details) > 0 && string(details) != "null" {
 		var buf bytes.Buffer
 		if err := json.Compact(&buf, details); err != nil {
@@ -67,6 +72,43 @@ func (ev *Event) checkFields(details json.RawMessage) string {
 		ev.Details = buf.String()
 	}
 	return ""
+}
+
+// detailsText rejects details that one of the databases would refuse or a
+// reader of the stored JSON would choke on: invalid UTF-8 (invalid_utf8) or
+// a NUL written as \u0000 in any string or key (nul_in_text).
+func detailsText(details json.RawMessage) string {
+	if !utf8.Valid(details) {
+		return "invalid_utf8"
+	}
+	if !bytes.Contains(details, []byte(`\u0000`)) {
+		return "" // the common case: no escape that could decode to NUL
+	}
+	var v any
+	if json.Unmarshal(details, &v) != nil {
+		return "malformed_event"
+	}
+	if hasNUL(v) {
+		return "nul_in_text"
+	}
+	return ""
+}
+
+// hasNUL walks a decoded JSON value for a NUL in any string or object key.
+func hasNUL(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return strings.IndexByte(x, 0) >= 0
+	case []any:
+		return slices.ContainsFunc(x, hasNUL)
+	case map[string]any:
+		for k, e := range x {
+			if strings.IndexByte(k, 0) >= 0 || hasNUL(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // isUUID accepts the canonical 8-4-4-4-12 hex form, any case.

@@ -1,10 +1,13 @@
 package dispenser_test
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
 	"github.com/doseloop/doseloop/dispenser"
+	"github.com/doseloop/doseloop/store"
+	"github.com/doseloop/doseloop/store/storetest"
 )
 
 func FuzzDecodeBatch(f *testing.F) {
@@ -53,6 +56,50 @@ func FuzzParseHeaders(f *testing.F) {
 		}
 		if h.Serial != serial || len(h.Signature) != 64 || h.Timestamp < 0 || len(serial) < 3 || len(serial) > 64 {
 			t.Fatalf("accepted bad headers %q %q %q -> %+v", serial, ts, sig, h)
+		}
+	})
+}
+
+// FuzzIngestPostgres drives the whole device path (signature, decoder,
+// per-event checks, the Postgres transaction) with fuzzed batch bodies.
+// Postgres refuses bytes SQLite stores, so this is where a check that only
+// the database makes would show up: as a 500. Every answer must be a 200
+// with one result per event whose accepted events are all stored, or a 4xx.
+func FuzzIngestPostgres(f *testing.F) {
+	b := setup(f, storetest.Postgres(f))
+	at := `"occurred_at":"2026-03-10T14:59:00Z"`
+	for _, seed := range []string{
+		`{"events":[{"id":"00000000-0000-4000-8000-000000000001","type":"dose_taken",` + at + `,"compartment":1}]}`,
+		`{"events":[{"id":"00000000-0000-4000-8000-000000000002","type":"error",` + at + `,"details":{"a":"\u0000"}}]}`,
+		"{\"events\":[{\"id\":\"00000000-0000-4000-8000-000000000003\",\"type\":\"error\"," + at + ",\"details\":\"\xff\xfe\"}]}",
+		"{\"events\":[{\"id\":\"00000000-0000-4000-8000-00000000000\xff\",\"type\":\"tamper\"," + at + "}]}",
+		`{"events":[{"id":"00000000-0000-4000-8000-000000000004","type":"dose_taken",` + at + `,"compartment":1,"seq":9223372036854775807,"quantity":1e-300}]}`,
+		`{"events":[{"id":"00000000-0000-4000-8000-000000000005","type":"error",` + at + `,"details":{"\ud800":"\udfff"}}, 1, null]}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rec := b.signed("POST", "/v1/dispenser/events", body, b.disp.Serial, b.key)
+		if rec.Code != 200 {
+			if rec.Code >= 500 || rec.Code < 400 {
+				t.Fatalf("%q: %d %s", body, rec.Code, rec.Body)
+			}
+			return
+		}
+		var a dispenser.BatchAnswer
+		if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil || a.Accepted+a.Duplicates+a.Rejected != len(a.Results) {
+			t.Fatalf("%q: answer %s", body, rec.Body)
+		}
+		var ids []string
+		for _, r := range a.Results {
+			if r.Status == dispenser.StatusAccepted {
+				ids = append(ids, r.ID)
+			}
+		}
+		var n int64
+		b.db.Model(&store.DoseEvent{}).Where("dispenser_id = ? AND device_event_id IN ?", b.disp.ID, append(ids, "")).Count(&n)
+		if int(n) != len(ids) {
+			t.Fatalf("%q: %d accepted, %d stored", body, len(ids), n)
 		}
 	})
 }

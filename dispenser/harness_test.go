@@ -30,7 +30,7 @@ var t0 = time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
 // bundle is one test's server: a World, a dispenser assigned to its patient
 // with the World regimen in compartment 1, and the device's private key.
 type bundle struct {
-	t     *testing.T
+	t     testing.TB
 	db    *gorm.DB
 	clk   *clock.Fake
 	h     http.Handler
@@ -41,7 +41,7 @@ type bundle struct {
 	svc   *dispenser.Service
 }
 
-func setup(t *testing.T, db *gorm.DB) *bundle {
+func setup(t testing.TB, db *gorm.DB) *bundle {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
 	clk := clock.NewFake(t0)
@@ -110,7 +110,7 @@ func (b *bundle) signed(method, path string, body []byte, serial string, key ed2
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(dispenser.HeaderSerial, serial)
 	req.Header.Set(dispenser.HeaderTimestamp, strconv.FormatInt(ts, 10))
-	req.Header.Set(dispenser.HeaderSignature, dispenser.Sign(key, method, path, ts, body))
+	req.Header.Set(dispenser.HeaderSignature, dispenser.Sign(key, serial, method, path, ts, body))
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}

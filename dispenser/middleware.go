@@ -2,21 +2,27 @@ package dispenser
 
 import (
 	"bytes"
-	"crypto/ed25519"
+	"context"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/doseloop/doseloop/apperr"
 	"github.com/doseloop/doseloop/httpx"
 	"github.com/doseloop/doseloop/store"
 	"github.com/gin-gonic/gin"
-	"gorm.io/gorm"
 )
 
 const deviceKey = "doseloop.dispenser"
 const bodyKey = "doseloop.dispenser.body"
+
+// RequestBudget bounds the database work of one device request. The work is
+// detached from the client's connection: a device that hangs up mid-request
+// does not abort a batch half-way (its retry then answers duplicate), and
+// the server never reports the hang-up as its own failure.
+const RequestBudget = 60 * time.Second
 
 // DeviceOf returns the dispenser authenticated by DeviceAuth.
 func DeviceOf(c *gin.Context) *store.Dispenser { return c.MustGet(deviceKey).(*store.Dispenser) }
@@ -25,31 +31,32 @@ func DeviceOf(c *gin.Context) *store.Dispenser { return c.MustGet(deviceKey).(*s
 func bodyOf(c *gin.Context) []byte { return c.MustGet(bodyKey).([]byte) }
 
 // DeviceAuth verifies the Ed25519 request signature (PROTOCOL.md). Failures
-// are 401 problems with a reason and write nothing; success records
+// are 4xx problems with a reason and write nothing; success records
 // last_seen_at (at most every SeenEvery) and stores the dispenser and the
 // verified body for the handler.
-func (s *Service) DeviceAuth() gin.HandlerFunc {
+func (s *Service) DeviceAuth() gin.HandlerFunc { return s.deviceAuth(false) }
+
+// FreshDeviceAuth is DeviceAuth for requests with no idempotency key of
+// their own (heartbeat): the timestamp must also be newer than the last one
+// accepted on such a request from the device, so a replay is refused.
+func (s *Service) FreshDeviceAuth() gin.HandlerFunc { return s.deviceAuth(true) }
+
+func (s *Service) deviceAuth(fresh bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		d, body, err := s.authenticate(c)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), RequestBudget)
+		defer cancel()
+		c.Request = c.Request.WithContext(ctx)
+		d, body, err := s.authenticate(c, fresh)
+		if err == nil {
+			err = s.markSeen(ctx, d)
+		}
 		if err != nil {
 			var e *apperr.Error
-			if errors.As(err, &e) && e.Code == apperr.Unauthorized {
-				slog.InfoContext(c.Request.Context(), "dispenser request refused", "request_id", httpx.RequestID(c), "reason", e.Reason)
+			if errors.As(err, &e) && e.Code != apperr.Internal {
+				slog.InfoContext(ctx, "dispenser request refused", "request_id", httpx.RequestID(c), "reason", e.Reason)
 			}
 			httpx.Fail(c, err)
 			return
-		}
-		now := s.Clock.Now()
-		if s.SeenEvery <= 0 || d.LastSeenAt == nil || now.Sub(*d.LastSeenAt) >= s.SeenEvery {
-			if err := s.DB.WithContext(c.Request.Context()).Model(&store.Dispenser{}).Where("id = ?", d.ID).
-				Update("last_seen_at", now).Error; err != nil {
-				httpx.Fail(c, err)
-				return
-			}
-			if err := endOutages(s.DB.WithContext(c.Request.Context()), d.ID, now); err != nil {
-				httpx.Fail(c, err)
-				return
-			}
 		}
 		c.Set(deviceKey, d)
 		c.Set(bodyKey, body)
@@ -57,35 +64,18 @@ func (s *Service) DeviceAuth() gin.HandlerFunc {
 	}
 }
 
-func (s *Service) authenticate(c *gin.Context) (*store.Dispenser, []byte, error) {
-	h, err := ParseHeaders(c.GetHeader(HeaderSerial), c.GetHeader(HeaderTimestamp), c.GetHeader(HeaderSignature))
-	if err != nil {
-		return nil, nil, err
+// markSeen records that the device talked (throttled to SeenEvery) and
+// ends its outage, if any.
+func (s *Service) markSeen(ctx context.Context, d *store.Dispenser) error {
+	now := s.Clock.Now()
+	if s.SeenEvery > 0 && d.LastSeenAt != nil && now.Sub(*d.LastSeenAt) < s.SeenEvery {
+		return nil
 	}
-	now := s.Clock.Now().Unix()
-	if d := now - h.Timestamp; d > int64(MaxSkew.Seconds()) || d < -int64(MaxSkew.Seconds()) {
-		return nil, nil, authErr("stale_timestamp", "%s is %d s from server time; at most %d s are allowed",
-			HeaderTimestamp, d, int64(MaxSkew.Seconds())).With("server_time", now)
+	db := s.DB.WithContext(ctx)
+	if err := db.Model(&store.Dispenser{}).Where("id = ?", d.ID).Update("last_seen_at", now).Error; err != nil {
+		return err
 	}
-	body, err := readBody(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	var d store.Dispenser
-	err = s.DB.WithContext(c.Request.Context()).Where("serial = ?", h.Serial).Take(&d).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil, authErr("unknown_dispenser", "no dispenser with this serial is provisioned")
-	} else if err != nil {
-		return nil, nil, err
-	}
-	if d.RevokedAt != nil {
-		return nil, nil, authErr("revoked", "this dispenser has been revoked")
-	}
-	pub, ok := ParsePublicKey(d.PublicKey)
-	if !ok || !ed25519.Verify(pub, Canonical(c.Request.Method, c.Request.URL.EscapedPath(), h.Timestamp, body), h.Signature) {
-		return nil, nil, authErr("bad_signature", "the signature does not match this request and the dispenser's key")
-	}
-	return &d, body, nil
+	return endOutages(db, d.ID, now)
 }
 
 // readBody reads the whole body (at most MaxBody) so it can be hashed, and

@@ -36,11 +36,8 @@ type Validator interface{ Validate() error }
 // data are errors) and, when v implements Validator, validates it. Every
 // failure is an apperr with a detail a client developer can act on.
 func DecodeJSON(c *gin.Context, v any) error {
-	if ct := c.GetHeader("Content-Type"); ct != "" {
-		mt, _, _ := mime.ParseMediaType(ct)
-		if mt != "application/json" && !strings.HasSuffix(mt, "+json") {
-			return apperr.E(apperr.Invalid, "Content-Type must be application/json (got %q)", mt).WithReason("unsupported_media_type")
-		}
+	if err := checkJSONType(c.GetHeader("Content-Type")); err != nil {
+		return err
 	}
 	if err := decodeStrict(c.Request.Body, v); err != nil {
 		return err
@@ -49,6 +46,47 @@ func DecodeJSON(c *gin.Context, v any) error {
 		return val.Validate()
 	}
 	return nil
+}
+
+// checkJSONType refuses a body that is not declared as JSON: a browser can
+// send a cross-site form (text/plain, urlencoded, multipart) without a
+// preflight, but never application/json.
+func checkJSONType(ct string) error {
+	mt, _, _ := mime.ParseMediaType(ct)
+	if mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+		if ct == "" {
+			mt = "none"
+		}
+		return apperr.E(apperr.UnsupportedMedia, "Content-Type must be application/json (got %s)", mt).WithReason("unsupported_media_type")
+	}
+	return nil
+}
+
+// RequireJSON refuses (415) a write to the API whose body is not declared
+// as JSON, before any handler runs; writes without a body pass.
+func RequireJSON() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r := c.Request
+		hasBody := r.ContentLength > 0 || (r.ContentLength < 0 && r.Body != nil && r.Body != http.NoBody)
+		if hasBody && r.Method != http.MethodGet && r.Method != http.MethodHead && strings.HasPrefix(r.URL.Path, "/v1/") {
+			if err := checkJSONType(c.GetHeader("Content-Type")); err != nil {
+				Fail(c, err)
+				return
+			}
+		}
+		c.Next()
+	}
+}
+
+// NoStore marks every API answer Cache-Control: no-store (they carry patient
+// data or tokens); a handler may still set its own value.
+func NoStore() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if strings.HasPrefix(c.Request.URL.Path, "/v1/") {
+			c.Header("Cache-Control", "no-store")
+		}
+		c.Next()
+	}
 }
 
 func decodeStrict(r io.Reader, v any) error {
@@ -70,7 +108,10 @@ func jsonError(err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	var tooBig *http.MaxBytesError
+	var domain *apperr.Error // from a type's own UnmarshalJSON (e.g. a field error naming a bad date)
 	switch {
+	case errors.As(err, &domain):
+		return domain
 	case errors.As(err, &tooBig):
 		return apperr.E(apperr.TooLarge, "request body is larger than %d bytes", tooBig.Limit)
 	case errors.Is(err, io.EOF):

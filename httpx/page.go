@@ -58,7 +58,7 @@ func JSONWithETag(c *gin.Context, v any) {
 	sum := sha256.Sum256(body)
 	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
 	c.Header("ETag", etag)
-	c.Header("Cache-Control", "private, no-cache")
+	c.Header("Cache-Control", "no-store") // patient data: the app keeps the ETag itself
 	if c.GetHeader("If-None-Match") == etag {
 		c.Status(http.StatusNotModified)
 		return

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/doseloop/doseloop/apperr"
 	"github.com/gin-gonic/gin"
@@ -20,15 +21,16 @@ import (
 const ProblemContentType = "application/problem+json"
 
 var statusOf = map[apperr.Code]int{
-	apperr.Invalid:      http.StatusBadRequest,
-	apperr.NotFound:     http.StatusNotFound,
-	apperr.Conflict:     http.StatusConflict,
-	apperr.Unauthorized: http.StatusUnauthorized,
-	apperr.Forbidden:    http.StatusForbidden,
-	apperr.TooLarge:     http.StatusRequestEntityTooLarge,
-	apperr.RateLimited:  http.StatusTooManyRequests,
-	apperr.Unavailable:  http.StatusServiceUnavailable,
-	apperr.Internal:     http.StatusInternalServerError,
+	apperr.Invalid:          http.StatusBadRequest,
+	apperr.NotFound:         http.StatusNotFound,
+	apperr.Conflict:         http.StatusConflict,
+	apperr.Unauthorized:     http.StatusUnauthorized,
+	apperr.Forbidden:        http.StatusForbidden,
+	apperr.TooLarge:         http.StatusRequestEntityTooLarge,
+	apperr.RateLimited:      http.StatusTooManyRequests,
+	apperr.UnsupportedMedia: http.StatusUnsupportedMediaType,
+	apperr.Unavailable:      http.StatusServiceUnavailable,
+	apperr.Internal:         http.StatusInternalServerError,
 }
 
 // Status maps an error code to its HTTP status.
@@ -90,6 +92,9 @@ func WriteProblem(c *gin.Context, err error) {
 	}
 	if rid := RequestID(c); rid != "" {
 		body["request_id"] = rid
+	}
+	if secs, ok := e.Extra["retry_after"].(int); ok && secs > 0 {
+		c.Header("Retry-After", strconv.Itoa(secs))
 	}
 	c.Header("Content-Type", ProblemContentType)
 	c.Header("Cache-Control", "no-store")

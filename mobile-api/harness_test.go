@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/doseloop/doseloop/apidoc"
+	"github.com/doseloop/doseloop/apidoc/apidoctest"
 	"github.com/doseloop/doseloop/auth"
 	"github.com/doseloop/doseloop/clock"
 	"github.com/doseloop/doseloop/httpx"
@@ -51,7 +52,7 @@ type harness struct {
 	clk      *clock.Fake
 	auth     *auth.Service
 	r        *gin.Engine
-	v        *apidoc.Validator
+	v        *apidoctest.Validator
 	A, B     *storetest.World
 	other    store.Patient
 	users    map[string]store.User
@@ -61,11 +62,11 @@ type harness struct {
 	seq      int
 }
 
-var validator *apidoc.Validator
+var validator *apidoctest.Validator
 
 func init() {
 	gin.SetMode(gin.TestMode)
-	v, err := apidoc.NewValidator()
+	v, err := apidoctest.NewValidator()
 	if err != nil {
 		panic(err)
 	}

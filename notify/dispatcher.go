@@ -40,6 +40,8 @@ type Dispatcher struct {
 	Backoff     Backoff       // default DefaultBackoff
 	Rand        func() float64
 	Logger      *slog.Logger
+	// Observe, when set, is told of every Tick's counts (for metrics).
+	Observe func(st Stats, took time.Duration, err error)
 
 	// beforeRecord lets tests stop a Tick between send and record, the
 	// crash window doc.go describes.
@@ -138,7 +140,11 @@ func (s *Stats) count(state string) {
 func (d *Dispatcher) Run(ctx context.Context, idle time.Duration) error {
 	d.defaults()
 	for {
+		start := time.Now()
 		st, err := d.Tick(ctx)
+		if d.Observe != nil {
+			d.Observe(st, time.Since(start), err)
+		}
 		if err != nil && ctx.Err() == nil {
 			d.Logger.Error("notify: dispatch tick", "err", err)
 		}

@@ -19,6 +19,7 @@ type RegimenInput struct {
 	GraceMin        *int     `json:"grace_min"`
 	Critical        *bool    `json:"critical"`
 	Compartment     *int     `json:"compartment"`
+	LateLimitMin    *int     `json:"late_limit_min"`
 }
 
 // check validates the fields present; create requires medication and timing.
@@ -45,6 +46,9 @@ func (in *RegimenInput) check(create bool) error {
 	if g := in.GraceMin; g != nil && (*g < 0 || *g > 1440) {
 		v.add("grace_min", "must be from 0 to 1440 minutes")
 	}
+	if l := in.LateLimitMin; l != nil && (*l < 60 || *l > 10080) {
+		v.add("late_limit_min", "must be from 60 minutes to 7 days (10080)")
+	}
 	if c := in.Compartment; c != nil && (*c < 1 || *c > 64) {
 		v.add("compartment", "must be a dispenser compartment from 1 to 64")
 	}
@@ -57,22 +61,25 @@ func (in *RegimenInput) check(create bool) error {
 // RegimenView is a regimen as the API shows it; timing carries boundsPeriod
 // from the starts_at/ends_at columns.
 type RegimenView struct {
-	ID              int64      `json:"id"`
-	PatientID       int64      `json:"patient_id"`
-	MedicationID    int64      `json:"medication_id"`
-	Medication      string     `json:"medication"`
-	DoseQuantity    float64    `json:"dose_quantity"`
-	DoseUnit        string     `json:"dose_unit"`
-	Timing          Timing     `json:"timing"`
-	AsNeeded        bool       `json:"as_needed"`
-	OnTimeWindowMin int        `json:"on_time_window_min"`
-	GraceMin        int        `json:"grace_min"`
-	Critical        bool       `json:"critical"`
-	Compartment     *int       `json:"compartment"`
-	StoppedAt       *time.Time `json:"stopped_at"`
-	ExpandedUntil   *time.Time `json:"expanded_until"`
-	CreatedAt       time.Time  `json:"created_at"`
-	UpdatedAt       time.Time  `json:"updated_at"`
+	ID              int64         `json:"id"`
+	PatientID       int64         `json:"patient_id"`
+	MedicationID    int64         `json:"medication_id"`
+	Medication      string        `json:"medication"`
+	DoseQuantity    float64       `json:"dose_quantity"`
+	DoseUnit        string        `json:"dose_unit"`
+	Timing          Timing        `json:"timing"`
+	AsNeeded        bool          `json:"as_needed"`
+	OnTimeWindowMin int           `json:"on_time_window_min"`
+	GraceMin        int           `json:"grace_min"`
+	Critical        bool          `json:"critical"`
+	Compartment     *int          `json:"compartment"`
+	LateLimitMin    int           `json:"late_limit_min"`
+	VersionID       *int64        `json:"version_id"`
+	Versions        []VersionView `json:"versions"`
+	StoppedAt       *time.Time    `json:"stopped_at"`
+	ExpandedUntil   *time.Time    `json:"expanded_until"`
+	CreatedAt       time.Time     `json:"created_at"`
+	UpdatedAt       time.Time     `json:"updated_at"`
 }
 
 func viewOf(r *store.Regimen, medication string) RegimenView {
@@ -82,6 +89,7 @@ func viewOf(r *store.Regimen, medication string) RegimenView {
 	return RegimenView{ID: r.ID, PatientID: r.PatientID, MedicationID: r.MedicationID, Medication: medication,
 		DoseQuantity: r.DoseQuantity, DoseUnit: r.DoseUnit, Timing: t, AsNeeded: r.AsNeeded,
 		OnTimeWindowMin: r.OnTimeWindowMin, GraceMin: r.GraceMin, Critical: r.Critical, Compartment: r.Compartment,
+		LateLimitMin: lateLimitMin(r.LateLimitMin), VersionID: r.CurrentVersionID, Versions: []VersionView{},
 		StoppedAt: r.StoppedAt, ExpandedUntil: r.ExpandedUntil, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
@@ -95,6 +103,7 @@ func (in *RegimenInput) apply(r *store.Regimen, now time.Time) error {
 	setIf(&r.OnTimeWindowMin, in.OnTimeWindowMin)
 	setIf(&r.GraceMin, in.GraceMin)
 	setIf(&r.Critical, in.Critical)
+	setIf(&r.LateLimitMin, in.LateLimitMin)
 	if in.Compartment != nil {
 		r.Compartment = in.Compartment
 	}

@@ -44,8 +44,14 @@ func (a *API) create(c *gin.Context) {
 		if err := tx.Create(&reg).Error; err != nil {
 			return err
 		}
+		if _, err := SyncVersion(tx, &reg, now, &caller); err != nil {
+			return err
+		}
+		if err := ExpandRegimen(tx, &reg, pt, now, now.Add(a.horizon()), now); err != nil {
+			return err
+		}
 		view = viewOf(&reg, name)
-		return ExpandRegimen(tx, &reg, pt, now, now.Add(a.horizon()), now)
+		return withVersions(tx, &view)
 	})
 	a.finish(c, "regimen.create", pt.ID, reg.ID, err, http.StatusCreated, &view, &reg)
 }
@@ -54,6 +60,9 @@ func (a *API) update(c *gin.Context) {
 	a.change(c, "regimen.update", func(tx *gorm.DB, reg *store.Regimen) error {
 		var req updateRequest
 		if err := httpx.DecodeJSON(c, &req); err != nil {
+			return err
+		}
+		if err := refuseMedicationChange(&req.RegimenInput, reg); err != nil {
 			return err
 		}
 		return req.apply(reg, a.Clock.Now())
@@ -95,9 +104,15 @@ func (a *API) change(c *gin.Context, action string, edit func(*gorm.DB, *store.R
 		if err := tx.Save(reg).Error; err != nil {
 			return err
 		}
-		now := a.Clock.Now()
+		now, caller := a.Clock.Now(), auth.PrincipalOf(c).UserID
+		if _, err := SyncVersion(tx, reg, now, &caller); err != nil {
+			return err
+		}
+		if err := Reexpand(tx, reg, pt, now, now.Add(a.horizon())); err != nil {
+			return err
+		}
 		view = viewOf(reg, name)
-		return Reexpand(tx, reg, pt, now, now.Add(a.horizon()))
+		return withVersions(tx, &view)
 	})
 	id := int64(0)
 	if reg != nil {

@@ -28,6 +28,8 @@ type Scheduler struct {
 	// Batch is how many rows one claim statement takes (default 500).
 	Batch int
 	Log   *slog.Logger
+	// Observe, when set, is told of every job run (for metrics).
+	Observe func(job string, rows int, took time.Duration, err error)
 }
 
 // New returns a Scheduler with the defaults and a random holder name.
@@ -50,7 +52,11 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
 		{"offline", s.CheckOffline}, {"prereminders", s.PreRemind}, {"reminders", s.Remind},
 		{"rereminders", s.ReRemind}, {"missed", s.SweepMissed}, {"escalate", s.Escalate},
 	} {
+		start := time.Now() // wall time on purpose: this measures work, not the schedule's clock
 		n, err := job.run(ctx, now)
+		if s.Observe != nil {
+			s.Observe(job.name, n, time.Since(start), err)
+		}
 		if err != nil {
 			s.Log.Error("schedule job failed", "job", job.name, "err", err)
 			errs = append(errs, err)

@@ -28,6 +28,7 @@ type app struct {
 	routes  []func(gin.IRouter) // each feature's Register
 	mu      sync.Mutex
 	addr    string // the address serve listens on, once it does
+	lns     listeners
 }
 
 // worker is a background loop (scheduler, dispatcher); it returns when ctx ends.
@@ -56,6 +57,7 @@ func newApp(ctx context.Context, cfg Config, clk clock.Clock, stdout io.Writer) 
 	a := &app{cfg: cfg, db: db, clock: clk, log: slog.Default()}
 	a.auth = auth.NewService(db, clk, secret)
 	a.auth.AccessTTL, a.auth.RefreshTTL = cfg.AccessTTL, cfg.RefreshTTL
+	a.auth.WebIdle, a.auth.WebMax, a.auth.BreakGlassTTL = cfg.SessionIdle, cfg.SessionMax, cfg.BreakGlassTTL
 	created, pw, err := auth.Bootstrap(ctx, db, cfg.AdminEmail, cfg.AdminPassword, bcrypt.DefaultCost)
 	if err != nil {
 		return nil, fmt.Errorf("bootstrap admin: %w", err)

@@ -43,7 +43,7 @@ func benchIngest(args []string, getenv func(string) string, stdout, stderr io.Wr
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the load phase (server and load generator) to this file")
 	if err := fs.Parse(args); err != nil || *batch < 1 || *batch > 500 || *devices < 1 || *conc < 1 ||
 		(*matching != "set" && *matching != "per-event") {
-		fmt.Fprintln(stderr, "usage: server bench ingest [-batch 100] [-devices 100] [-duration 15s] [-concurrency 8] [-rate 0] [-matching set|per-event]")
+		fmt.Fprintln(stderr, "usage: doseloop bench ingest [-batch 100] [-devices 100] [-duration 15s] [-concurrency 8] [-rate 0] [-matching set|per-event]")
 		return 2
 	}
 	cfg, ok := loadConfigOrExit(getenv, stderr)

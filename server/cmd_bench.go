@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 )
 
 // benches maps "bench NAME" to its implementation (bench_<name>.go).
@@ -16,7 +17,7 @@ var benches = map[string]func(args []string, getenv func(string) string, stdout,
 // cmdBench runs one of the documented benchmarks (see README, Benchmarks).
 func cmdBench(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || benches[args[0]] == nil {
-		fmt.Fprintln(stderr, "usage: server bench ingest|schedule|notify|report [flags]")
+		fmt.Fprintf(stderr, "usage: %s bench %s [flags]\n", program, strings.Join(benchNames(), "|"))
 		return 2
 	}
 	return benches[args[0]](args[1:], getenv, stdout, stderr)

@@ -10,7 +10,7 @@ import (
 
 func cmdMigrate(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	if len(args) != 1 || (args[0] != "up" && args[0] != "down" && args[0] != "status") {
-		fmt.Fprintln(stderr, "usage: server migrate up|down|status")
+		fmt.Fprintf(stderr, "usage: %s migrate up|down|status\n", program)
 		return 2
 	}
 	cfg, ok := loadConfigOrExit(getenv, stderr)

@@ -37,7 +37,7 @@ func cmdSimulate(args []string, getenv func(string) string, stdout, stderr io.Wr
 	tick := fs.Duration("tick", 30*time.Second, "how often each device wakes up")
 	dur := fs.Duration("duration", 0, "stop after this long (0 = until interrupted)")
 	if err := fs.Parse(args); err != nil || (*serials == "") == (*devices == 0) || *tick < time.Second {
-		fmt.Fprintln(stderr, "usage: server simulate [-url URL] (-serials S1,S2 | -devices N -email ADMIN [-patients 1,2]) [-tick 30s] [-duration 0]")
+		fmt.Fprintln(stderr, "usage: doseloop simulate [-url URL] (-serials S1,S2 | -devices N -email ADMIN [-patients 1,2]) [-tick 30s] [-duration 0]")
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -3,11 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/doseloop/doseloop/auth"
 	"github.com/doseloop/doseloop/store"
 )
 
@@ -25,12 +27,19 @@ type Config struct {
 	LogFormat               string        // DOSELOOP_LOG_FORMAT: text|json
 	Scheduler               bool          // DOSELOOP_SCHEDULER: on|off, default on
 	ShutdownTimeout         time.Duration // DOSELOOP_SHUTDOWN_TIMEOUT, default 20s
-	SecureCookies           bool          // DOSELOOP_SECURE_COOKIES: on|off, default on
+	SecureCookies           bool          // DOSELOOP_SECURE_COOKIES=on forces Secure cookies; auto (default) follows the request's scheme
+	SessionIdle             time.Duration // DOSELOOP_SESSION_IDLE: dashboard idle timeout, default 15m
+	SessionMax              time.Duration // DOSELOOP_SESSION_MAX: dashboard absolute lifetime, default 12h
+	BreakGlassTTL           time.Duration // DOSELOOP_BREAK_GLASS_TTL: emergency access lifetime, default 4h
+	TrustedProxies          []string      // DOSELOOP_TRUSTED_PROXIES: comma-separated CIDRs/addresses whose X-Forwarded-* are believed
+	TLSCertFile             string        // DOSELOOP_TLS_CERT_FILE: serve HTTPS (TLS 1.2+, HSTS) with this certificate
+	TLSKeyFile              string        // DOSELOOP_TLS_KEY_FILE: and this key
 	FirebaseCredentialsFile string        // DOSELOOP_FIREBASE_CREDENTIALS_FILE: service-account JSON; unset = log channel
 	FirebaseProjectID       string        // DOSELOOP_FIREBASE_PROJECT_ID (defaults to the credentials' project)
 	WebhookURL              string        // DOSELOOP_WEBHOOK_URL: SMS/voice gateway endpoint; unset = no webhook channel
 	WebhookSecret           []byte        // DOSELOOP_WEBHOOK_SECRET (secret): HMAC key for X-DoseLoop-Signature
 	PublicURL               string        // DOSELOOP_PUBLIC_URL: public base URL (FHIR fullUrls); unset = urn:uuid
+	MetricsAddr             string        // DOSELOOP_METRICS_ADDR: serve /metrics here instead of on DOSELOOP_ADDR
 }
 
 type env struct {
@@ -74,6 +83,23 @@ func (e *env) duration(name string, def, min time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+func (e *env) list(name string) []string {
+	var out []string
+	for _, v := range strings.Split(e.str(name, ""), ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func validProxy(s string) bool {
+	if _, _, err := net.ParseCIDR(s); err == nil {
+		return true
+	}
+	return net.ParseIP(s) != nil
 }
 
 func (e *env) onOff(name string, def bool) bool {
@@ -120,12 +146,19 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 		LogFormat:               e.oneOf("LOG_FORMAT", "text", "text", "json"),
 		Scheduler:               e.onOff("SCHEDULER", true),
 		ShutdownTimeout:         e.duration("SHUTDOWN_TIMEOUT", 20*time.Second, time.Second),
-		SecureCookies:           e.onOff("SECURE_COOKIES", true),
+		SecureCookies:           e.oneOf("SECURE_COOKIES", "auto", "auto", "on", "off", "true", "false") == "on",
+		SessionIdle:             e.duration("SESSION_IDLE", 15*time.Minute, time.Minute),
+		SessionMax:              e.duration("SESSION_MAX", 12*time.Hour, 10*time.Minute),
+		BreakGlassTTL:           e.duration("BREAK_GLASS_TTL", 4*time.Hour, 5*time.Minute),
+		TrustedProxies:          e.list("TRUSTED_PROXIES"),
+		TLSCertFile:             e.str("TLS_CERT_FILE", ""),
+		TLSKeyFile:              e.str("TLS_KEY_FILE", ""),
 		FirebaseCredentialsFile: e.str("FIREBASE_CREDENTIALS_FILE", ""),
 		FirebaseProjectID:       e.str("FIREBASE_PROJECT_ID", ""),
 		WebhookURL:              e.str("WEBHOOK_URL", ""),
 		WebhookSecret:           []byte(e.secret("WEBHOOK_SECRET")),
 		PublicURL:               strings.TrimRight(e.str("PUBLIC_URL", ""), "/"),
+		MetricsAddr:             e.str("METRICS_ADDR", ""),
 	}
 	e.publicURL(c.PublicURL)
 	if c.DatabaseURL == "" {
@@ -141,8 +174,18 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 	if !strings.Contains(c.AdminEmail, "@") {
 		e.fail("BOOTSTRAP_ADMIN_EMAIL", "must be an email address (got %q)", c.AdminEmail)
 	}
-	if c.AdminPassword != "" && len(c.AdminPassword) < 10 {
-		e.fail("BOOTSTRAP_ADMIN_PASSWORD", "must be at least 10 characters")
+	if c.AdminPassword != "" {
+		if err := auth.CheckPassword("password", c.AdminPassword, c.AdminEmail); err != nil {
+			e.fail("BOOTSTRAP_ADMIN_PASSWORD", "%s", strings.TrimPrefix(err.Error(), "invalid: "))
+		}
+	}
+	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
+		e.fail("TLS_CERT_FILE", "set both DOSELOOP_TLS_CERT_FILE and DOSELOOP_TLS_KEY_FILE, or neither")
+	}
+	for _, p := range c.TrustedProxies {
+		if !validProxy(p) {
+			e.fail("TRUSTED_PROXIES", "%q is not an IP address or CIDR", p)
+		}
 	}
 	if c.FirebaseCredentialsFile != "" {
 		if _, err := os.Stat(c.FirebaseCredentialsFile); err != nil {

@@ -3,7 +3,7 @@ package main
 import (
 	"testing"
 
-	"github.com/doseloop/doseloop/apidoc"
+	"github.com/doseloop/doseloop/apidoc/apidoctest"
 )
 
 // TestOpenAPIDocumentsEveryRoute keeps /openapi.json and the router from
@@ -11,7 +11,7 @@ import (
 func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 	t.Parallel()
 	b := setup(t, nil)
-	if err := apidoc.CheckRoutes(b.app.router().Routes()); err != nil {
+	if err := apidoctest.CheckRoutes(b.app.router().Routes()); err != nil {
 		t.Fatal(err)
 	}
 }

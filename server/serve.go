@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -37,12 +37,20 @@ func cmdServe(args []string, getenv func(string) string, stdout, stderr io.Write
 	setupLogging(cfg, stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	a, err := newApp(ctx, cfg, clock.Real{}, stdout)
+	// Bind before any side effect, so a port clash leaves the database untouched.
+	lns, err := bindListeners(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "doseloop:", err)
 		return 1
 	}
+	a, err := newApp(ctx, cfg, clock.Real{}, stdout)
+	if err != nil {
+		lns.close()
+		fmt.Fprintln(stderr, "doseloop:", err)
+		return 1
+	}
 	defer a.close()
+	a.lns = lns
 	if demo {
 		if err := a.startDemo(ctx, stdout); err != nil {
 			fmt.Fprintln(stderr, "doseloop: demo:", err)
@@ -72,18 +80,25 @@ func (a *app) serve(ctx context.Context, stdout io.Writer) error {
 			}
 		}()
 	}
-	ln, err := net.Listen("tcp", a.cfg.Addr)
+	ln, err := a.listener()
 	if err != nil {
 		cancelWorkers()
 		wg.Wait()
 		return err
 	}
+	a.serveMetrics(ctx)
 	a.mu.Lock()
 	a.addr = ln.Addr().String()
 	a.mu.Unlock()
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	fmt.Fprintf(stdout, "DoseLoop listening on %s (database: %s)\n", ln.Addr(), a.db.Dialector.Name())
+	scheme := "http"
+	if a.cfg.TLSCertFile != "" {
+		scheme, srv.TLSConfig = "https", &tls.Config{MinVersion: tls.VersionTLS12}
+		go func() { errc <- srv.ServeTLS(ln, a.cfg.TLSCertFile, a.cfg.TLSKeyFile) }()
+	} else {
+		go func() { errc <- srv.Serve(ln) }()
+	}
+	fmt.Fprintf(stdout, "DoseLoop listening on %s://%s (database: %s)\n", scheme, ln.Addr(), a.db.Dialector.Name())
 	select {
 	case err = <-errc:
 	case <-ctx.Done():

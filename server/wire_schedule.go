@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"time"
+
+	"github.com/doseloop/doseloop/metrics"
 
 	"github.com/doseloop/doseloop/schedule"
 )
@@ -15,6 +18,9 @@ func (a *app) wireSchedule(ctx context.Context) error {
 	if a.cfg.Scheduler {
 		s := schedule.New(a.db, a.clock)
 		s.Log = a.log
+		s.Observe = func(job string, n int, took time.Duration, err error) {
+			metrics.ObserveJob("schedule."+job, n, took, err)
+		}
 		a.addWorker("scheduler", s.Run)
 	}
 	return nil

@@ -20,6 +20,13 @@ type Dispenser struct {
 	LastSeq            int64
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+
+	// NextPublicKey is a rotation in progress: it verifies beside PublicKey
+	// until the first request signed with it retires PublicKey ('' if none).
+	NextPublicKey string
+	// LastHeartbeatTs is the X-Dispenser-Timestamp of the last accepted
+	// heartbeat; a heartbeat must carry a newer one (replay protection).
+	LastHeartbeatTs int64
 }
 
 // DispenserOutage is a period a dispenser was silent beyond its expected interval.

@@ -60,7 +60,14 @@ type AuditEntry struct {
 	ObjectType string
 	ObjectID   string
 	Outcome    string
-	RequestID  string
+	RequestID  string // the server's id for the request, never the client's
+	Role       string
+	IP         string
+	UserAgent  string
+	Detail     string // ids and reasons only, never health data
+	ChainKey   int64  // the clinic whose hash chain holds the row (0: no clinic)
+	PrevHash   string
+	Hash       string
 }
 
 // TableName keeps the audit table's singular, log-like name.

@@ -12,10 +12,12 @@ const (
 
 // Clinic is a tenant: every user, patient, medication and dispenser belongs to one.
 type Clinic struct {
-	ID        int64
-	Name      string
-	TimeZone  string
-	CreatedAt time.Time
+	ID       int64
+	Name     string
+	TimeZone string
+	// RequireMFA makes TOTP mandatory for the clinic's physicians and admins.
+	RequireMFA bool `gorm:"column:require_mfa"`
+	CreatedAt  time.Time
 }
 
 // User is anyone who signs in: clinic admin, physician, caregiver or patient.
@@ -33,8 +35,12 @@ type User struct {
 	FailedLogins      int
 	LockedUntil       *time.Time
 	DisabledAt        *time.Time
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// MustChangePassword admits the user only to the password-change endpoints.
+	MustChangePassword bool
+	TOTPSecret         string     `gorm:"column:totp_secret" json:"-"`
+	TOTPEnabledAt      *time.Time `gorm:"column:totp_enabled_at"`
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // Session is one sign-in: a revocable refresh token, stored hashed.
@@ -43,6 +49,8 @@ type Session struct {
 	UserID      int64
 	RefreshHash string
 	UserAgent   string
+	Kind        string // SessionAPI or SessionWeb (the dashboard: idle timeout applies)
+	IP          string
 	CreatedAt   time.Time
 	LastUsedAt  time.Time
 	ExpiresAt   time.Time

@@ -35,7 +35,7 @@ type page struct {
 	Data  any
 }
 
-var pageNames = []string{"login", "error", "list", "patient", "regimens", "admin"}
+var pageNames = []string{"login", "error", "list", "patient", "regimens", "admin", "password", "mfa"}
 
 func mustParse() map[string]*pageTemplate {
 	out := map[string]*pageTemplate{}

@@ -18,7 +18,7 @@ type Handler struct {
 	DB            *gorm.DB
 	Clock         clock.Clock
 	Auth          *auth.Service
-	SecureCookies bool // false only for plain-http development and tests
+	SecureCookies bool // true forces Secure cookies; false lets them follow the request's scheme
 	csrfKey       []byte
 	pages         map[string]*pageTemplate
 }
@@ -37,8 +37,13 @@ func (h *Handler) Register(r gin.IRouter) {
 	g.GET("/static/app.css", serveCSS)
 	g.GET("/login", h.loginPage)
 	g.POST("/login", h.login)
-	s := g.Group("", h.gate, h.Auth.Required(), h.csrfCheck)
+	s := g.Group("", h.gate, h.Auth.Page(), h.csrfCheck)
 	s.POST("/logout", h.logout)
+	s.GET("/password", h.passwordPage)
+	s.POST("/password", h.changePassword)
+	s.GET("/mfa", h.mfaPage)
+	s.POST("/mfa", h.startMFA)
+	s.POST("/mfa/enable", h.enableMFA)
 	s.GET("", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/web/patients") })
 	s.GET("/patients", h.listPage)
 	s.GET("/patients/:id", h.patientPage)

@@ -95,7 +95,7 @@ func (d *Device) Do(ctx context.Context, method, path string, body []byte, hdr h
 	}
 	req.Header.Set(dispenser.HeaderSerial, d.Serial)
 	req.Header.Set(dispenser.HeaderTimestamp, strconv.FormatInt(ts, 10))
-	req.Header.Set(dispenser.HeaderSignature, dispenser.Sign(d.Key, method, path, ts, body))
+	req.Header.Set(dispenser.HeaderSignature, dispenser.Sign(d.Key, d.Serial, method, path, ts, body))
 	client := d.HTTP
 	if client == nil {
 		client = http.DefaultClient

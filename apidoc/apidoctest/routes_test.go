@@ -1,6 +1,7 @@
-package apidoc
+package apidoctest
 
 import (
+	"github.com/doseloop/doseloop/apidoc"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -53,7 +54,7 @@ func TestServesDocument(t *testing.T) {
 	t.Parallel()
 	gin.SetMode(gin.TestMode)
 	r := gin.New()
-	Register(r)
+	apidoc.Register(r)
 	w := httptest.NewRecorder()
 	r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/openapi.json", nil))
 	if w.Code != 200 || !strings.Contains(w.Body.String(), `"openapi": "3.1.0"`) {
