@@ -22,6 +22,7 @@ func (a *app) startDemo(ctx context.Context, stdout io.Writer) error {
 	}
 	printLogins(stdout, d)
 	fmt.Fprintf(stdout, "Dashboard: http://localhost%s/web/ (sign in as a physician or the admin)\n", a.cfg.Addr)
+	printAppLogins(stdout, d, a.cfg.Addr)
 	return a.startDemoSimulation(ctx, d)
 }
 
