@@ -12,12 +12,13 @@ var benches = map[string]func(args []string, getenv func(string) string, stdout,
 	"notify":   benchNotify,
 	"report":   benchReport,
 	"failover": benchFailover,
+	"soak":     benchSoak,
 }
 
 // cmdBench runs one of the documented benchmarks (see README, Benchmarks).
 func cmdBench(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || benches[args[0]] == nil {
-		fmt.Fprintln(stderr, "usage: server bench ingest|schedule|notify|report|failover [flags]")
+		fmt.Fprintln(stderr, "usage: server bench ingest|schedule|notify|report|failover|soak [flags]")
 		return 2
 	}
 	return benches[args[0]](args[1:], getenv, stdout, stderr)
