@@ -94,8 +94,9 @@ func soak(cfg Config, o soakOptions, stdout io.Writer) error {
 	if _, err := schedule.ExtendHorizons(ctx, db, sim0, schedule.DefaultHorizon); err != nil {
 		return err
 	}
-	clk := fastClock{real0: time.Now(), sim0: sim0, speed: float64(24*time.Hour) / float64(o.day)}
+	clk := &fastClock{real0: time.Now(), sim0: sim0, speed: float64(24*time.Hour) / float64(o.day)}
 	tick := time.Duration(float64(time.Minute) / clk.speed)
+	cfg.dispatchLease = time.Duration(float64(10*time.Second) * clk.speed) // 10 real seconds
 	bal := &balancer{up: map[string]bool{}}
 	reps := make([]*replica, o.replicas)
 	for i := range reps {
@@ -114,14 +115,18 @@ func soak(cfg Config, o soakOptions, stdout io.Writer) error {
 		d.BaseURL, d.HTTP, d.Now = lb.URL, client, clk.Now
 	}
 	load := &soakLoad{devs: devs, clk: clk, workers: 16}
-	lctx, stop := context.WithDeadline(ctx, time.Now().Add(o.day))
-	defer stop()
-	done := make(chan struct{})
-	go func() { load.run(lctx, load.plan(sim0, o.miss)); close(done) }()
-	restarts := killLoop(lctx, cfg, clk, tick, reps, bal, o.killEvery)
-	<-done
-	time.Sleep(o.day / 24) // one simulated hour for the last escalations
+	kctx, stopKills := context.WithCancel(ctx)
+	kills := make(chan int)
+	go func() { kills <- killLoop(kctx, cfg, clk, tick, reps, bal, o.killEvery) }()
+	load.run(ctx, load.plan(sim0, o.miss)) // every planned event posted and answered
+	for clk.Now().Before(sim0.Add(24 * time.Hour)) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	stopKills()
+	restarts := <-kills
+	clk.freeze()
 	end := clk.Now()
+	settle(db, end, time.Minute)
 	for _, r := range reps {
 		r.kill()
 	}
@@ -130,7 +135,7 @@ func soak(cfg Config, o soakOptions, stdout io.Writer) error {
 
 // killLoop kills a random replica every ~killEvery and restarts it on the
 // same address after a moment, until ctx ends; it returns the restarts.
-func killLoop(ctx context.Context, cfg Config, clk fastClock, tick time.Duration, reps []*replica, bal *balancer, every time.Duration) int {
+func killLoop(ctx context.Context, cfg Config, clk *fastClock, tick time.Duration, reps []*replica, bal *balancer, every time.Duration) int {
 	n := 0
 	for {
 		select {

@@ -30,6 +30,9 @@ type Config struct {
 	WebhookURL              string        // DOSELOOP_WEBHOOK_URL: SMS/voice gateway endpoint; unset = no webhook channel
 	WebhookSecret           []byte        // DOSELOOP_WEBHOOK_SECRET (secret): HMAC key for X-DoseLoop-Signature
 	FallbackAfter           time.Duration // DOSELOOP_FALLBACK_AFTER: a critical escalation's push failing this long goes by webhook (0: never)
+	// dispatchLease overrides the outbox claim lease (0: the default). Only
+	// bench soak sets it: on its fast clock a real send takes simulated hours.
+	dispatchLease time.Duration
 }
 
 type env struct {

@@ -22,11 +22,19 @@ import (
 type fastClock struct {
 	real0, sim0 time.Time
 	speed       float64
+	frozen      atomic.Int64 // unix nanos once freeze is called
 }
 
-func (c fastClock) Now() time.Time {
+func (c *fastClock) Now() time.Time {
+	if f := c.frozen.Load(); f != 0 {
+		return time.Unix(0, f).UTC()
+	}
 	return c.sim0.Add(time.Duration(float64(time.Since(c.real0)) * c.speed)).UTC()
 }
+
+// freeze stops the clock, so the replicas can finish what is due without
+// new work coming due.
+func (c *fastClock) freeze() { c.frozen.Store(c.Now().UnixNano()) }
 
 // replica is one in-process server: HTTP on a fixed address, the
 // dispatcher loops, and a scheduler ticking every simulated minute.

@@ -19,7 +19,8 @@ const dispatchLoops = 2
 // and the daily prune of stale push tokens. The mobile API registers
 // tokens through notify.Tokens itself.
 func (a *app) wireNotify(ctx context.Context) error {
-	d := &notify.Dispatcher{DB: a.db, Clock: a.clock, Logger: a.log, Senders: 32, FallbackAfter: a.cfg.FallbackAfter}
+	d := &notify.Dispatcher{DB: a.db, Clock: a.clock, Logger: a.log, Senders: 32, FallbackAfter: a.cfg.FallbackAfter,
+		Lease: a.cfg.dispatchLease}
 	if a.cfg.FirebaseCredentialsFile != "" {
 		ch, err := fcm.New(ctx, fcm.Config{CredentialsFile: a.cfg.FirebaseCredentialsFile, ProjectID: a.cfg.FirebaseProjectID})
 		if err != nil {
