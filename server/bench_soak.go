@@ -126,7 +126,7 @@ func soak(cfg Config, o soakOptions, stdout io.Writer) error {
 	restarts := <-kills
 	clk.freeze()
 	end := clk.Now()
-	settle(db, end, time.Minute)
+	settle(db, end, 3*time.Minute)
 	for _, r := range reps {
 		r.kill()
 	}

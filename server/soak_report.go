@@ -23,14 +23,19 @@ func settle(db *gorm.DB, end time.Time, limit time.Duration) {
 // missedWork counts doses past grace not flagged, alert steps due and not
 // fired, and due escalation rows neither sent nor obsolete, at end - 10 min.
 func missedWork(db *gorm.DB, end time.Time) int64 {
+	u, f, s := missedParts(db, end)
+	return u + f + s
+}
+
+// missedParts is missedWork per kind: unflagged doses, unfired steps, unsent rows.
+func missedParts(db *gorm.DB, end time.Time) (unflagged, unfired, unsent int64) {
 	due := end.Add(-10 * time.Minute)
-	var unflagged, unfired, unsent int64
 	db.Raw(`SELECT count(*) FROM dose_instances d JOIN regimens r ON r.id = d.regimen_id
 		WHERE d.state = 'pending' AND d.scheduled_at + make_interval(mins => r.grace_min) < ?`, due).Scan(&unflagged)
 	db.Raw(`SELECT count(*) FROM alerts WHERE closed_at IS NULL AND next_at < ?`, due).Scan(&unfired)
 	db.Raw(`SELECT count(*) FROM notifications WHERE channel = 'webhook' AND state <> 'sent'
 		AND last_error <> 'obsolete' AND not_before < ?`, due).Scan(&unsent)
-	return unflagged + unfired + unsent
+	return unflagged, unfired, unsent
 }
 
 // soakReport checks the database after the soak and prints the last line:
@@ -48,9 +53,10 @@ func soakReport(ctx context.Context, db *gorm.DB, clinicID int64, l *soakLoad, h
 	}
 	var alerts int64
 	db.Raw(`SELECT count(*) FROM alerts`).Scan(&alerts)
-	missed := missedWork(db, end)
-	fmt.Fprintf(stdout, "soak detail: alerts=%d webhook_deliveries=%d posts=%d post_errors=%d double_dose=%d unmatched=%d\n",
-		alerts, len(h.got), l.posts, l.errors, st.Double, st.Unmatched)
+	u, f, s := missedParts(db, end)
+	missed := u + f + s
+	fmt.Fprintf(stdout, "soak detail: alerts=%d webhook_deliveries=%d posts=%d post_errors=%d double_dose=%d unmatched=%d unflagged=%d unfired=%d unsent=%d\n",
+		alerts, len(h.got), l.posts, l.errors, st.Double, st.Unmatched, u, f, s)
 	fmt.Fprintf(stdout, "soak: events=%d acked_lost=%d duplicate_alerts=%d missed_escalations=%d replica_restarts=%d p99_ingest_ms=%.1f\n",
 		st.Stored, st.Lost, dups, missed, restarts, l.p99())
 	if st.Lost != 0 || st.Duplicates != 0 || missed != 0 {
