@@ -1,12 +1,16 @@
 package schedule_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/doseloop/doseloop/apperr"
 	"github.com/doseloop/doseloop/schedule"
+	"github.com/doseloop/doseloop/store"
+	"github.com/doseloop/doseloop/store/storetest"
+	"gorm.io/gorm"
 )
 
 func TestValidateTiming(t *testing.T) {
@@ -170,6 +174,28 @@ func FuzzPolicy(f *testing.F) {
 			if (i > 0 && s.AfterMin < p.Steps[i-1].AfterMin) || (s.Notify == schedule.NotifyCaregiver && s.Order < 1) {
 				t.Fatalf("accepted a bad policy %+v", p)
 			}
+		}
+	})
+}
+
+// TestMalformedBoundsDateIsAFieldError: a date that does not parse inside a
+// regimen is a field error naming it, not malformed JSON.
+func TestMalformedBoundsDateIsAFieldError(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		b := setupAPI(t, db, "bad")
+		base := fmt.Sprintf("/v1/patients/%d/regimens", b.w.Patient.ID)
+		body := fmt.Sprintf(`{"medication_id":%d,"timing":{"timeOfDay":["08:00"],"boundsPeriod":{"start":"2026-13-45T99:00:00Z","end":"soon"}}}`, b.w.Medication.ID)
+		status, got := b.do(t, b.w.Physician, "POST", base, body)
+		errs, _ := got["errors"].([]any)
+		if status != 400 || got["reason"] == "malformed_json" || len(errs) != 2 ||
+			errs[0].(map[string]any)["field"] != "timing.boundsPeriod.start" || errs[1].(map[string]any)["field"] != "timing.boundsPeriod.end" {
+			t.Fatalf("%d %v", status, got)
+		}
+		var n int64
+		db.Model(&store.Regimen{}).Where("patient_id = ?", b.w.Patient.ID).Count(&n)
+		if n != 1 {
+			t.Fatalf("%d regimens after a refused create", n)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -40,6 +41,7 @@ type Config struct {
 	FirebaseWeb             *firebaseWeb  // DOSELOOP_FIREBASE_WEB_*: the web app's push config; nil = push off (config_app.go)
 	AppURL                  string        // DOSELOOP_APP_URL: the app's public https URL, linked from web push notifications
 	MetricsAddr             string        // DOSELOOP_METRICS_ADDR: serve /metrics here instead of on DOSELOOP_ADDR
+	PublicURL               string        // DOSELOOP_PUBLIC_URL: public base URL (FHIR fullUrls); unset = urn:uuid
 }
 
 type env struct {
@@ -158,8 +160,10 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 		WebhookURL:              e.str("WEBHOOK_URL", ""),
 		WebhookSecret:           []byte(e.secret("WEBHOOK_SECRET")),
 		MetricsAddr:             e.str("METRICS_ADDR", ""),
+		PublicURL:               strings.TrimRight(e.str("PUBLIC_URL", ""), "/"),
 	}
-	c.FirebaseWeb, c.AppURL = loadAppConfig(e, c.FirebaseProjectID)
+	e.publicURL(c.PublicURL)
+	c.FirebaseWeb, c.AppURL = loadAppConfig(e, c.FirebaseProjectID, c.PublicURL)
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = store.DefaultURL
 	}
@@ -198,4 +202,16 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 		e.fail("WEBHOOK_SECRET", "must be set (at least 16 bytes) when DOSELOOP_WEBHOOK_URL is set")
 	}
 	return c, e.errs
+}
+
+// publicURL checks DOSELOOP_PUBLIC_URL: an absolute http(s) URL with a host
+// and no query or fragment (FHIR fullUrls are built on it).
+func (e *env) publicURL(v string) {
+	if v == "" {
+		return
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		e.fail("PUBLIC_URL", "must be an absolute http:// or https:// URL without query, fragment or credentials, such as https://doseloop.example.org (got %q)", v)
+	}
 }

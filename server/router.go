@@ -26,7 +26,7 @@ func (a *app) router() *gin.Engine {
 		panic("trusted proxies passed config validation: " + err.Error())
 	}
 	r.Use(serverHeader(), httpx.Logger(), metrics.Middleware(), httpx.Recover(), httpx.Errors(), httpx.BodyLimit(httpx.DefaultBodyLimit), auth.WithClock(a.clock),
-		httpx.Scheme(a.cfg.TrustedProxies, a.cfg.TLSCertFile != ""), httpx.NoStore(), httpx.RequireJSON())
+		httpx.Scheme(a.cfg.TrustedProxies, a.cfg.TLSCertFile != "" || len(a.cfg.TrustedProxies) > 0), httpx.NoStore(), httpx.RequireJSON())
 	r.NoRoute(httpx.NoRoute)
 	r.NoMethod(httpx.NoMethod)
 	healthz := func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
