@@ -68,7 +68,13 @@ func WriteProblem(c *gin.Context, err error) {
 		c.Abort()
 		return
 	}
-	if !errors.As(err, &e) {
+	down, isDown := asUnavailable(err)
+	switch {
+	case errors.As(err, &e):
+	case isDown:
+		slog.WarnContext(c.Request.Context(), "database unavailable", "request_id", RequestID(c), "route", c.FullPath(), "err", err)
+		e = down
+	default:
 		slog.ErrorContext(c.Request.Context(), "internal error", "request_id", RequestID(c),
 			"method", c.Request.Method, "route", c.FullPath(), "err", err)
 		e = apperr.E(apperr.Internal, "something went wrong on our side; it has been logged (request %s)", RequestID(c))
@@ -98,6 +104,9 @@ func WriteProblem(c *gin.Context, err error) {
 	}
 	c.Header("Content-Type", ProblemContentType)
 	c.Header("Cache-Control", "no-store")
+	if status == http.StatusServiceUnavailable && c.Writer.Header().Get("Retry-After") == "" {
+		c.Header("Retry-After", retryAfter)
+	}
 	c.AbortWithStatusJSON(status, body)
 	c.Writer.Header().Set("Content-Type", ProblemContentType)
 }

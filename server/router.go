@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/doseloop/doseloop/auth"
@@ -60,6 +61,8 @@ func (a *app) handleReady(c *gin.Context) {
 		}
 	}
 	if err != nil {
+		// A load balancer stops routing here; the pool reconnects by itself.
+		c.Header("Retry-After", strconv.Itoa(httpx.RetryAfterSeconds))
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "database unreachable", "version": buildinfo.Version})
 		return
 	}
