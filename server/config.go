@@ -171,7 +171,7 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 		Retention:               e.retention(),
 	}
 	e.publicURL(c.PublicURL)
-	c.FirebaseWeb, c.AppURL = loadAppConfig(e, c.FirebaseProjectID)
+	c.FirebaseWeb, c.AppURL = loadAppConfig(e, c.FirebaseProjectID, c.PublicURL)
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = store.DefaultURL
 	}
