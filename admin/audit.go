@@ -22,6 +22,11 @@ type auditView struct {
 	ObjectID   string    `json:"object_id,omitempty"`
 	Outcome    string    `json:"outcome"`
 	RequestID  string    `json:"request_id,omitempty"`
+	Role       string    `json:"role,omitempty"`
+	IP         string    `json:"ip,omitempty"`
+	UserAgent  string    `json:"user_agent,omitempty"`
+	Detail     string    `json:"detail,omitempty"`
+	Hash       string    `json:"hash,omitempty"`
 }
 
 // listAudit pages the clinic's audit log newest first, filtered by patient,
@@ -64,7 +69,8 @@ func (h *Handler) listAudit(c *gin.Context) {
 	out := httpx.List[auditView]{Items: []auditView{}}
 	rows, out.NextCursor = httpx.Trim(rows, page, func(e store.AuditEntry) string { return strconv.FormatInt(e.ID, 10) })
 	for _, e := range rows {
-		out.Items = append(out.Items, auditView{e.ID, e.At, e.ActorID, e.Action, e.PatientID, e.ObjectType, e.ObjectID, e.Outcome, e.RequestID})
+		out.Items = append(out.Items, auditView{e.ID, e.At, e.ActorID, e.Action, e.PatientID, e.ObjectType, e.ObjectID,
+			e.Outcome, e.RequestID, e.Role, e.IP, e.UserAgent, e.Detail, e.Hash})
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/doseloop/doseloop/apperr"
 	"github.com/doseloop/doseloop/auth"
@@ -26,8 +27,11 @@ type createPatientRequest struct {
 
 func (r *createPatientRequest) Validate() error {
 	var f []apperr.FieldError
-	if strings.TrimSpace(r.Name) == "" {
-		f = append(f, apperr.FieldError{Field: "name", Message: "is required"})
+	if strings.TrimSpace(r.Name) == "" || utf8.RuneCountInString(r.Name) > MaxNameLen || !cleanText(r.Name) {
+		f = append(f, apperr.FieldError{Field: "name", Message: "is required: up to 200 characters of text"})
+	}
+	if len(r.Email) > 254 {
+		f = append(f, apperr.FieldError{Field: "email", Message: "must be an email address of at most 254 characters"})
 	}
 	if r.BirthDate != "" {
 		if _, err := time.Parse("2006-01-02", r.BirthDate); err != nil {
@@ -125,7 +129,12 @@ func (h *Handler) clinicPatient(c *gin.Context) (*store.Patient, error) {
 	if err != nil {
 		return nil, err
 	}
-	return auth.LoadPatient(c, h.DB, auth.PrincipalOf(c), id)
+	pt, err := auth.LoadPatient(c, h.DB, auth.PrincipalOf(c), id)
+	if apperr.Is(err, apperr.NotFound) {
+		// Filed under the targeted patient's clinic, so it sees the attempt.
+		auth.Audit(c, h.DB, "admin.patient.access", id, "patient", id, auth.OutcomeDenied)
+	}
+	return pt, err
 }
 
 func idParam(c *gin.Context, name string) (int64, error) {

@@ -28,16 +28,11 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (*Tokens, error) 
 func (s *Service) RefreshFrom(ctx context.Context, refresh string, cl Client) (*Tokens, error) {
 	now := s.Clock.Now()
 	var out *Tokens
-	var theft *store.Session
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var sess store.Session
 		err := tx.Where("refresh_hash = ?", hashToken(refresh)).Take(&sess).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			theft, err = s.revokeReused(tx, refresh, now)
-			if err == nil && theft != nil {
-				return errReused
-			}
-			return errors.Join(err, errBadRefresh)
+			return errBadRefresh
 		} else if err != nil {
 			return err
 		}
@@ -68,11 +63,17 @@ func (s *Service) RefreshFrom(ctx context.Context, refresh string, cl Client) (*
 		out, err = s.tokens(ctx, u, sess, next, now)
 		return err
 	})
-	if theft != nil {
-		s.auditSession(ctx, cl, theft, "auth.refresh_reuse", OutcomeRefused, "suspected token theft: session ended")
-	}
-	if errors.Is(err, errBadRefresh) {
-		return nil, errBadRefresh
+	if err == errBadRefresh {
+		// Not a current token: if it is one the session rotated away from,
+		// someone kept a copy. End the session (outside the failed transaction).
+		theft, rerr := s.revokeReused(s.DB.WithContext(ctx), refresh, now)
+		if rerr != nil {
+			return nil, rerr
+		}
+		if theft != nil {
+			s.auditSession(ctx, cl, theft, "auth.refresh_reuse", OutcomeRefused, "suspected token theft: session ended")
+			return nil, errReused
+		}
 	}
 	return out, err
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/doseloop/doseloop/apperr"
 	"github.com/doseloop/doseloop/httpx"
+	"github.com/doseloop/doseloop/metrics"
 	"github.com/doseloop/doseloop/store"
 	"github.com/gin-gonic/gin"
 )
@@ -32,6 +33,7 @@ func (s *Service) handleEvents(c *gin.Context) {
 	}
 	a := BatchAnswer{Results: results}
 	for _, r := range results {
+		metrics.DispenserEvents.WithLabelValues(r.Status, r.Reason+r.Flag).Inc() // at most one of the two is set
 		switch r.Status {
 		case StatusAccepted:
 			a.Accepted++

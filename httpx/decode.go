@@ -108,7 +108,10 @@ func jsonError(err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	var tooBig *http.MaxBytesError
+	var domain *apperr.Error // from a type's own UnmarshalJSON (e.g. a field error naming a bad date)
 	switch {
+	case errors.As(err, &domain):
+		return domain
 	case errors.As(err, &tooBig):
 		return apperr.E(apperr.TooLarge, "request body is larger than %d bytes", tooBig.Limit)
 	case errors.Is(err, io.EOF):

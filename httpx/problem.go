@@ -8,6 +8,7 @@ package httpx
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -62,13 +63,21 @@ func Errors() gin.HandlerFunc {
 // WriteProblem writes err as an RFC 9457 problem document.
 func WriteProblem(c *gin.Context, err error) {
 	var e *apperr.Error
-	if errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil {
+	if (errors.Is(err, context.Canceled) || errors.Is(err, sql.ErrTxDone)) && c.Request.Context().Err() != nil {
+		// (database/sql rolls a transaction back when its context ends, so a
+		// handler that goes on finds it done.)
 		// The client went away mid-request: nothing to answer, nothing broken.
 		slog.DebugContext(c.Request.Context(), "client disconnected", "request_id", RequestID(c), "route", c.FullPath())
 		c.Abort()
 		return
 	}
-	if !errors.As(err, &e) {
+	down, isDown := asUnavailable(err)
+	switch {
+	case errors.As(err, &e):
+	case isDown:
+		slog.WarnContext(c.Request.Context(), "database unavailable", "request_id", RequestID(c), "route", c.FullPath(), "err", err)
+		e = down
+	default:
 		slog.ErrorContext(c.Request.Context(), "internal error", "request_id", RequestID(c),
 			"method", c.Request.Method, "route", c.FullPath(), "err", err)
 		e = apperr.E(apperr.Internal, "something went wrong on our side; it has been logged (request %s)", RequestID(c))
@@ -98,6 +107,9 @@ func WriteProblem(c *gin.Context, err error) {
 	}
 	c.Header("Content-Type", ProblemContentType)
 	c.Header("Cache-Control", "no-store")
+	if status == http.StatusServiceUnavailable && c.Writer.Header().Get("Retry-After") == "" {
+		c.Header("Retry-After", retryAfter)
+	}
 	c.AbortWithStatusJSON(status, body)
 	c.Writer.Header().Set("Content-Type", ProblemContentType)
 }

@@ -50,16 +50,16 @@ func (a *API) handleAdherence(c *gin.Context) {
 	}
 	now, zone := a.Clock.Now(), report.PatientZone(pt)
 	widest := report.LastDays(90, zone, now)
-	var doses []report.Dose
-	// Scheduled doses only: as-needed logs have no denominator.
-	err = a.db(c).Table("dose_instances d").
-		Select("d.id, d.regimen_id, d.scheduled_at, d.local_date, d.state, d.on_time, d.taken_at, d.double_dose, d.during_outage, r.grace_min").
-		Joins("JOIN regimens r ON r.id = d.regimen_id").
-		Where("d.patient_id = ? AND r.as_needed = ? AND d.scheduled_at >= ? AND d.scheduled_at < ?",
-			pt.ID, false, widest.FromUTC, widest.ToUTC).Scan(&doses).Error
+	all, err := report.LoadDoses(c.Request.Context(), a.DB, pt.ID, widest.Interval())
 	if err != nil {
 		httpx.Fail(c, err)
 		return
+	}
+	var doses []report.Dose // scheduled doses only: as-needed logs have no denominator
+	for _, d := range all {
+		if !d.AsNeeded {
+			doses = append(doses, d)
+		}
 	}
 	var absences []store.PatientAbsence
 	if err := a.db(c).Where("patient_id = ? AND ends_at > ?", pt.ID, widest.FromUTC).Find(&absences).Error; err != nil {

@@ -31,6 +31,7 @@ func (a *API) Register(r gin.IRouter, required gin.HandlerFunc) {
 	g.GET("/me/today", patient, a.handleMyToday)
 	g.GET("/me/doses", patient, a.handleHistory)
 	g.GET("/me/adherence", patient, a.handleAdherence)
+	g.GET("/me/dispenser", patient, a.handleMyDispenser)
 	g.POST("/me/prn", patient, a.handlePRN)
 	g.GET("/me/links", patient, a.handleListLinks)
 	g.POST("/me/links", patient, a.handleInvite)

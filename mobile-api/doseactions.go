@@ -1,6 +1,8 @@
 package mobileapi
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -15,6 +17,25 @@ import (
 
 type takeRequest struct {
 	TakenAt *time.Time `json:"taken_at"`
+}
+
+// UnmarshalJSON turns a taken_at that does not parse into a field error
+// naming it (not malformed JSON); unknown fields stay errors.
+func (r *takeRequest) UnmarshalJSON(raw []byte) error {
+	var s struct {
+		TakenAt *string `json:"taken_at"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return err
+	}
+	if s.TakenAt == nil {
+		return nil
+	}
+	t, err := schedule.ParseInstantField("taken_at", *s.TakenAt)
+	r.TakenAt = &t
+	return err
 }
 
 type skipRequest struct {

@@ -1,6 +1,7 @@
 package mobileapi_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -234,6 +235,43 @@ func TestAlertInboxAndAck(t *testing.T) {
 		h.expect(h.do(rLinked, "PUT", "/v1/caregiver/patients/"+itoa(h.A.Patient.ID)+"/mute", map[string]any{"until": nil}), 200)
 		if h.reload(&l, h.A.Link.ID); l.MutedUntil != nil {
 			t.Fatal("unmute left muted_until set")
+		}
+	})
+}
+
+// A patient cannot take a 20:00 dose at 11:00, nor record one more than
+// 24 h after it was due: 409 with the reason and the window. A taken_at
+// that does not parse is a field error. Nothing changes.
+func TestRecordingWindowRefusals(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		h := setup(t, db)
+		evening := h.dose("20:00", store.DosePending)
+		r := h.do(rPatient, "POST", "/v1/doses/"+itoa(evening.ID)+"/take", nil)
+		if h.expect(r, 409); r.json["reason"] != "too_early" || r.json["window_start"] == nil || r.json["window_end"] == nil {
+			t.Fatalf("early take = %s", r.Body.String())
+		}
+		r = h.do(rPatient, "POST", "/v1/doses/"+itoa(evening.ID)+"/take", map[string]any{"taken_at": "2026-13-45T99:00:00Z"})
+		if h.expect(r, 400); !strings.Contains(r.Body.String(), `"field":"taken_at"`) {
+			t.Fatalf("bad taken_at = %s", r.Body.String())
+		}
+		old := h.dose("09:00", store.DoseMissed)
+		h.clk.Advance(25 * time.Hour)
+		h.login(rLinked)
+		r = h.do(rLinked, "POST", "/v1/doses/"+itoa(old.ID)+"/take", nil)
+		if h.expect(r, 409); r.json["reason"] != "too_late" || r.json["window_end"] == nil {
+			t.Fatalf("late take = %s", r.Body.String())
+		}
+		r = h.do(rLinked, "POST", "/v1/doses/"+itoa(old.ID)+"/skip", map[string]any{"reason": "forgot"})
+		if h.expect(r, 409); r.json["reason"] != "too_late" {
+			t.Fatalf("late skip = %s", r.Body.String())
+		}
+		var got store.DoseInstance
+		if h.reload(&got, old.ID); got.State != store.DoseMissed {
+			t.Fatalf("refused take changed the dose: %+v", got)
+		}
+		if h.reload(&got, evening.ID); got.State != store.DosePending {
+			t.Fatalf("refused take changed the dose: %+v", got)
 		}
 	})
 }

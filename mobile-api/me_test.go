@@ -61,9 +61,12 @@ func TestPushTokens(t *testing.T) {
 		}
 		h.expect(h.do(rPatient, "POST", "/v1/me/push-tokens", map[string]any{"platform": "symbian", "token": "x"}), 400)
 		h.expect(h.do(rLinked, "DELETE", "/v1/me/push-tokens/fcm-token-1", nil), 404)
-		// The phone changes hands: the token follows the new account.
+		// Another account cannot take a token its owner holds in a live session
+		// (it would redirect the patient's notifications) ...
+		h.expect(h.do(rLinked, "POST", "/v1/me/push-tokens", body), 409)
+		// ... but once that session has ended, the phone changed hands: it moves.
+		h.must(db.Model(&store.Session{}).Where("user_id = ?", h.A.PatientUsr.ID).Update("revoked_at", h.clk.Now()).Error)
 		h.expect(h.do(rLinked, "POST", "/v1/me/push-tokens", body), 200)
-		h.expect(h.do(rPatient, "DELETE", "/v1/me/push-tokens/fcm-token-1", nil), 404)
 		h.expect(h.do(rLinked, "DELETE", "/v1/me/push-tokens/fcm-token-1", nil), 204)
 		var n int64
 		if h.must(db.Model(&store.PushToken{}).Count(&n).Error); n != 0 {

@@ -48,10 +48,11 @@ type PushTokenView struct {
 	LastSeenAt time.Time `json:"last_seen_at"`
 }
 
-// POST /v1/me/push-tokens registers or refreshes this install's token. A
-// token moves to the caller when another account registered it before (the
-// phone changed hands) and is re-enabled; it is tied to the session, so
-// logout removes it.
+// POST /v1/me/push-tokens registers or refreshes this install's token. It
+// is tied to the session, so logout removes it. A token another account
+// still holds in a live session is not moved (409, audited): whoever has
+// seen a token could otherwise redirect that person's notifications. Once
+// the other session has ended the token moves and is re-enabled.
 func (a *API) handlePutToken(c *gin.Context) {
 	var req tokenRequest
 	if err := httpx.DecodeJSON(c, &req); err != nil {
@@ -60,6 +61,14 @@ func (a *API) handlePutToken(c *gin.Context) {
 	}
 	p := auth.PrincipalOf(c)
 	now := a.Clock.Now()
+	if held, err := a.heldByOther(c, req.Token, p.UserID, now); err != nil || held {
+		if err == nil {
+			auth.Audit(c, a.DB, "push_token.register", 0, "push_token", 0, auth.OutcomeRefused)
+			err = apperr.E(apperr.Conflict, "this push token is registered to another signed-in account; sign that account out on the device first").WithReason("token_in_use")
+		}
+		httpx.Fail(c, err)
+		return
+	}
 	t := store.PushToken{UserID: p.UserID, Token: req.Token, Platform: req.Platform, AppVersion: req.AppVersion,
 		Locale: req.Locale, SessionID: p.SessionID, LastSeenAt: now, CreatedAt: now}
 	err := a.db(c).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "token"}},
@@ -86,4 +95,14 @@ func (a *API) handleDeleteToken(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// heldByOther reports whether token belongs to another user whose session is
+// still open.
+func (a *API) heldByOther(c *gin.Context, token string, userID int64, now time.Time) (bool, error) {
+	var n int64
+	err := a.db(c).Model(&store.PushToken{}).Joins("JOIN sessions ON sessions.id = push_tokens.session_id").
+		Where("push_tokens.token = ? AND push_tokens.user_id <> ? AND sessions.revoked_at IS NULL AND sessions.expires_at > ?",
+			token, userID, now).Count(&n).Error
+	return n > 0, err
 }

@@ -1,8 +1,10 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/doseloop/doseloop/store"
@@ -36,6 +38,12 @@ func Claim(ctx context.Context, db *gorm.DB, now time.Time, lease time.Duration,
 	var rows []store.Notification
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return tx.Raw(q, map[string]any{"lease": now.Add(lease), "now": now, "n": n}).Scan(&rows).Error
+	})
+	// RETURNING comes back in whatever order Postgres updated the rows; send
+	// in the claim's order, so a backlog (after a provider outage) goes out
+	// oldest first.
+	slices.SortFunc(rows, func(a, b store.Notification) int {
+		return cmp.Or(a.NotBefore.Compare(b.NotBefore), cmp.Compare(a.ID, b.ID))
 	})
 	return rows, err
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/doseloop/doseloop/clock"
+	"github.com/doseloop/doseloop/faults/crashpoint"
 	"github.com/doseloop/doseloop/store"
 	"gorm.io/gorm"
 )
@@ -42,6 +43,13 @@ type Dispatcher struct {
 	Logger      *slog.Logger
 	// Observe, when set, is told of every Tick's counts (for metrics).
 	Observe func(st Stats, took time.Duration, err error)
+	// FallbackAfter sends a critical escalation by webhook, once, when its
+	// push has failed this long (0: never; DOSELOOP_FALLBACK_AFTER).
+	FallbackAfter time.Duration
+	// OutageGiveUp is how long a row waits out a provider outage before it
+	// is dead (default 24h).
+	OutageGiveUp time.Duration
+	pushDown     breaker
 
 	// beforeRecord lets tests stop a Tick between send and record, the
 	// crash window doc.go describes.
@@ -51,7 +59,7 @@ type Dispatcher struct {
 
 // Stats counts what one Tick did.
 type Stats struct {
-	Claimed, Sent, Retried, Dead, Deferred int
+	Claimed, Sent, Retried, Dead, Deferred, FellBack int
 }
 
 func (d *Dispatcher) defaults() {
@@ -73,6 +81,9 @@ func (d *Dispatcher) defaults() {
 		}
 		if d.Rand == nil {
 			d.Rand = rand.Float64
+		}
+		if d.OutageGiveUp == 0 {
+			d.OutageGiveUp = 24 * time.Hour
 		}
 		if d.Logger == nil {
 			d.Logger = slog.Default()
@@ -119,6 +130,7 @@ func (d *Dispatcher) Tick(ctx context.Context) (Stats, error) {
 		}()
 	}
 	wg.Wait()
+	crashpoint.Hit("notify.before_record") // crash tests: the at-least-once window
 	return d.recordAll(context.WithoutCancel(ctx), rows, outcomes)
 }
 
@@ -130,8 +142,10 @@ func (s *Stats) count(state string) {
 		s.Retried++
 	case outcomeDead:
 		s.Dead++
-	case outcomeDeferred:
+	case outcomeDeferred, outcomeWaiting:
 		s.Deferred++
+	case outcomeFallback:
+		s.FellBack++
 	}
 }
 
@@ -139,19 +153,24 @@ func (s *Stats) count(state string) {
 // otherwise after idle. Run several for more concurrency; claims never overlap.
 func (d *Dispatcher) Run(ctx context.Context, idle time.Duration) error {
 	d.defaults()
+	fails := 0
 	for {
 		start := time.Now()
 		st, err := d.Tick(ctx)
 		if d.Observe != nil {
 			d.Observe(st, time.Since(start), err)
 		}
-		if err != nil && ctx.Err() == nil {
-			d.Logger.Error("notify: dispatch tick", "err", err)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			fails++
+			d.Logger.Error("notify: dispatch tick", "err", err, "failures_in_a_row", fails)
+		case err == nil:
+			fails = 0
 		}
 		if st.Claimed == d.Batch && err == nil {
 			continue
 		}
-		t := time.NewTimer(idle)
+		t := time.NewTimer(errorWait(idle, fails))
 		select {
 		case <-ctx.Done():
 			t.Stop()

@@ -8,6 +8,8 @@ const (
 	outcomeRetry    = "retry"
 	outcomeDead     = "dead"
 	outcomeDeferred = "deferred" // quiet hours: back to pending, attempt not counted
+	outcomeWaiting  = "waiting"  // provider outage: back to pending, attempt not counted, reason kept
+	outcomeFallback = "fallback" // push given up for the webhook copy (fallback.go)
 )
 
 type outcome struct {

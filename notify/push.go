@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -42,15 +43,17 @@ func (d *Dispatcher) sendPush(ctx context.Context, row store.Notification, m *Me
 	wg.Wait()
 	var retryErr, deadErr string
 	var retryAfter time.Duration
-	badTokens := 0
+	badTokens, providerDown := 0, false
 	for _, r := range results {
 		switch {
 		case r.err == nil:
 			delivered[r.t.TokenID] = r.pid
+			d.pushDown.reset()
 		case isBadToken(r.err):
 			badTokens++
 			d.disableToken(ctx, r.t.TokenID, r.err.Error())
 		case r.retryable:
+			providerDown = providerDown || errors.Is(r.err, ErrProviderDown)
 			retryErr = r.err.Error()
 			retryAfter = max(retryAfter, r.after)
 		default:
@@ -59,6 +62,10 @@ func (d *Dispatcher) sendPush(ctx context.Context, row store.Notification, m *Me
 	}
 	pids := formatDelivered(delivered)
 	switch {
+	case providerDown:
+		return d.waitOut(row, d.pushDown.trip(d.Clock.Now(), retryAfter), retryErr, pids)
+	case retryErr != "" && d.fallsBack(row, d.Clock.Now()):
+		return outcome{state: outcomeFallback, reason: ReasonFellBack, providerID: pids}
 	case retryErr != "":
 		return d.retry(row, retryErr, retryAfter, pids)
 	case len(delivered) > 0:

@@ -83,6 +83,9 @@ func (d *Dispatcher) record(tx *gorm.DB, row store.Notification, o outcome) erro
 		// Quiet hours are not a failed attempt: give the attempt back.
 		set["state"], set["not_before"], set["attempts"] = store.NotifyPending, o.notBefore, gorm.Expr("attempts - 1")
 		set["last_error"] = row.LastError
+	case outcomeWaiting:
+		// Nor is a provider outage; the reason says what it waits for.
+		set["state"], set["not_before"], set["attempts"] = store.NotifyPending, o.notBefore, gorm.Expr("attempts - 1")
 	default:
 		set["state"] = store.NotifyDead
 	}
@@ -93,6 +96,10 @@ func (d *Dispatcher) record(tx *gorm.DB, row store.Notification, o outcome) erro
 	}
 	if res.RowsAffected == 0 {
 		d.Logger.Warn("notify: lease lost before record; the newer claim decides", "notification_id", row.ID)
+		return nil
+	}
+	if o.state == outcomeFallback {
+		return enqueueFallback(tx, row, now)
 	}
 	return nil
 }

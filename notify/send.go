@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/doseloop/doseloop/faults/crashpoint"
 	"github.com/doseloop/doseloop/store"
 )
 
@@ -29,6 +30,9 @@ func (d *Dispatcher) process(ctx context.Context, row store.Notification, recips
 		Recipient: r, Payload: p, Text: Render(p, r.Locale, r.LockScreenPrivate), CreatedAt: row.CreatedAt, Now: now}
 	switch {
 	case row.Channel == ChannelPush && d.Push != nil:
+		if probe, down := d.pushDown.blocked(now); down {
+			return d.waitOut(row, probe, "push provider unavailable", row.ProviderID)
+		}
 		return d.sendPush(ctx, row, m, targets)
 	case row.Channel == ChannelPush, row.Channel == ChannelLog:
 		return d.sendOne(ctx, row, d.Log, m)
@@ -46,6 +50,7 @@ func (d *Dispatcher) sendOne(ctx context.Context, row store.Notification, n Noti
 	defer cancel()
 	pid, retryable, after, err := n.Notify(sctx, m)
 	if err == nil {
+		crashpoint.Hit("notify.sent") // crash tests: accepted, not recorded
 		return outcome{state: outcomeSent, providerID: pid}
 	}
 	if !retryable {

@@ -18,6 +18,9 @@ import (
 type API struct {
 	DB    *gorm.DB
 	Clock clock.Clock
+	// PublicURL is DOSELOOP_PUBLIC_URL, the base of FHIR fullUrls ("" =
+	// urn:uuid). Never the request's Host header, which the client controls.
+	PublicURL string
 }
 
 // Register mounts, behind auth (the Required middleware), for care-team
@@ -86,18 +89,9 @@ func (a *API) handleFHIR(c *gin.Context) {
 	if pt, rep, ok := a.patientReport(c, "report.fhir"); ok {
 		c.Header("Cache-Control", "private, no-store")
 		c.Header("Content-Type", "application/fhir+json; charset=utf-8")
-		c.JSON(http.StatusOK, FHIRBundle(pt, rep, baseURL(c)+"/fhir", a.Clock.Now()))
+		c.JSON(http.StatusOK, FHIRBundle(pt, rep, FHIROptions{PublicURL: a.PublicURL, Now: a.Clock.Now()}))
 		c.Writer.Header().Set("Content-Type", "application/fhir+json; charset=utf-8")
 	}
-}
-
-// baseURL is the absolute URL of this server as the client reached it.
-func baseURL(c *gin.Context) string {
-	scheme := "http"
-	if c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	return scheme + "://" + c.Request.Host
 }
 
 // listWindow describes the list's window: each row has its own local dates.

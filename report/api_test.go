@@ -167,3 +167,46 @@ func TestCSVExports(t *testing.T) {
 		}
 	})
 }
+
+// The report says how many of its figures include a correction, and lists
+// the absences with the doses each left out, with the reason.
+func TestReportShowsCorrectionsAndAbsences(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		b := setup(t, db)
+		s := addScenario(t, db, b)
+		_, body := b.get(t, b.w.Physician, pathf("/v1/patients/{id}/adherence?period=30d", b.w.Patient.ID))
+		var got report.PatientReport
+		if err := json.Unmarshal(body, &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Overall.Corrections != 1 || got.Regimens[0].Figures.Corrections != 1 || got.Overall.Excused != 1 {
+			t.Errorf("corrections %d (regimen %d), excluded %d; want 1, 1, 1", got.Overall.Corrections, got.Regimens[0].Figures.Corrections, got.Overall.Excused)
+		}
+		if len(got.Absences) != 1 || got.Absences[0].ID != s.absence.ID || got.Absences[0].Kind != "hospitalised" ||
+			got.Absences[0].Reason != "knee surgery" || got.Absences[0].Excluded != 1 {
+			t.Errorf("absences = %+v", got.Absences)
+		}
+		_, csvBody := b.get(t, b.w.Physician, pathf("/v1/patients/{id}/doses.csv?period=30d", b.w.Patient.ID))
+		recs, _ := csv.NewReader(strings.NewReader(string(csvBody))).ReadAll()
+		found := 0
+		for _, r := range recs[1:] {
+			switch r[0] {
+			case strconv.FormatInt(s.excluded, 10):
+				found += b2i(r[17] == "true" && r[18] == "hospitalised: knee surgery")
+			case strconv.FormatInt(s.corrected, 10):
+				found += b2i(r[16] == "true" && r[9] == "taken")
+			}
+		}
+		if found != 2 || recs[0][17] != "excluded" || recs[0][18] != "excluded_reason" {
+			t.Errorf("CSV does not show the exclusion and the correction: header %v", recs[0])
+		}
+	})
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -32,29 +32,37 @@ func ts(t *time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// WriteDosesCSV writes the report's doses, one row each, oldest first. Every
-// row repeats the window the file covers (local dates and zone), so a row
-// copied elsewhere still says what it belongs to.
+// WriteDosesCSV writes the report's doses, one row each, oldest first. Each
+// row says what was prescribed for that dose (its regimen version's
+// medication and quantity, never the regimen as it is now), whether a
+// physician corrected its outcome, and whether an absence excluded it (with
+// the reason). Every row repeats the window the file covers (local dates and
+// zone), so a row copied elsewhere still says what it belongs to.
 func WriteDosesCSV(w io.Writer, r *PatientReport) error {
-	meds := map[int64]string{}
-	for _, rr := range r.Regimens {
-		meds[rr.Regimen.ID] = rr.Regimen.Medication + " " + rr.Regimen.Strength
-	}
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"dose_id", "regimen_id", "medication", "scheduled_at_utc", "local_date", "local_time", "state",
-		"on_time", "taken_at_utc", "source", "skip_reason", "double_dose", "during_outage", "window_from", "window_to", "time_zone"})
+	cw.Write([]string{"dose_id", "regimen_id", "regimen_version", "medication", "dose_quantity", "dose_unit",
+		"scheduled_at_utc", "local_date", "local_time", "state", "on_time", "taken_at_utc", "source", "skip_reason",
+		"double_dose", "during_outage", "corrected", "excluded", "excluded_reason", "window_from", "window_to", "time_zone"})
 	for _, d := range r.Doses {
-		onTime := ""
-		if d.OnTime != nil {
-			onTime = strconv.FormatBool(*d.OnTime)
-		}
-		cw.Write([]string{strconv.FormatInt(d.ID, 10), strconv.FormatInt(d.RegimenID, 10), cell(meds[d.RegimenID]),
-			d.ScheduledAt.UTC().Format(time.RFC3339), d.LocalDate, d.LocalTime, d.State, onTime, ts(d.TakenAt),
-			cell(d.Source), cell(d.SkipReason), strconv.FormatBool(d.DoubleDose), strconv.FormatBool(d.DuringOutage),
-			r.Window.From, r.Window.To, cell(r.Window.TimeZone)})
+		cw.Write(doseRow(d, r))
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+func doseRow(d Dose, r *PatientReport) []string {
+	onTime, excluded, why := "", false, ""
+	if d.OnTime != nil {
+		onTime = strconv.FormatBool(*d.OnTime)
+	}
+	if a := absenceOf(d, r.Absences); a != nil && d.State != "cancelled" {
+		excluded, why = true, a.Text()
+	}
+	return []string{strconv.FormatInt(d.ID, 10), strconv.FormatInt(d.RegimenID, 10), strconv.Itoa(d.Version),
+		cell(d.Medication + " " + d.Strength), strconv.FormatFloat(d.DoseQuantity, 'f', -1, 64), cell(d.DoseUnit),
+		d.ScheduledAt.UTC().Format(time.RFC3339), d.LocalDate, d.LocalTime, d.State, onTime, ts(d.TakenAt),
+		cell(d.Source), cell(d.SkipReason), strconv.FormatBool(d.DoubleDose), strconv.FormatBool(d.DuringOutage),
+		strconv.FormatBool(d.Corrected), strconv.FormatBool(excluded), cell(why), r.Window.From, r.Window.To, cell(r.Window.TimeZone)}
 }
 
 // WriteListCSV writes the clinic summary: one row per patient, with the

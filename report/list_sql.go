@@ -57,6 +57,7 @@ FROM (
 	WHERE d.patient_id IN (?) AND d.local_date >= w.prev_from AND d.local_date <= w.last_day
 		AND d.state IN ('taken', 'missed', 'skipped')
 		AND NOT (d.state = 'missed' AND d.during_outage)
+		AND NOT d.excluded
 		AND d.regimen_id NOT IN (SELECT id FROM regimens WHERE as_needed)
 		AND NOT EXISTS (SELECT 1 FROM patient_absences a WHERE a.patient_id = d.patient_id
 			AND d.scheduled_at >= a.starts_at AND d.scheduled_at < a.ends_at)

@@ -20,7 +20,20 @@ type Dose struct {
 	DuringOutage bool
 	Source       string
 	SkipReason   string
-	GraceMin     int // the regimen's grace: how long a due dose stays "pending"
+	GraceMin     int  // the version's grace: how long a due dose stays "pending"
+	Corrected    bool // a care-team physician corrected the recorded outcome
+	Excluded     bool // inside a recorded absence (AbsenceID)
+	AbsenceID    *int64
+	// What was prescribed: the regimen version the dose was scheduled under
+	// (never the regimen as it is now).
+	VersionID    int64
+	Version      int
+	MedicationID int64
+	Medication   string
+	Strength     string
+	DoseQuantity float64
+	DoseUnit     string
+	AsNeeded     bool // an as-needed (PRN) regimen: no denominator
 }
 
 // Interval is a half-open span of time [From, To).
@@ -73,7 +86,8 @@ type Figures struct {
 	Extra           int        `json:"extra"`
 	NotYetDue       int        `json:"not_yet_due"`
 	Pending         int        `json:"pending"`
-	Excused         int        `json:"excused_absence"`
+	Excused         int        `json:"excluded_absence"`
+	Corrections     int        `json:"corrections"` // counted doses whose outcome a physician corrected
 	Unconfirmed     int        `json:"unconfirmed_offline"`
 	TakingAdherence *float64   `json:"taking_adherence"`
 	TimingAdherence *float64   `json:"timing_adherence"`
@@ -106,6 +120,9 @@ const (
 func classify(d Dose, in Input) int {
 	if d.State == store.DoseCancelled || !in.Period.Contains(d.ScheduledAt) {
 		return classIgnored
+	}
+	if d.Excluded {
+		return classExcused
 	}
 	for _, a := range in.Absences {
 		if a.Contains(d.ScheduledAt) {
@@ -167,6 +184,7 @@ func Compute(doses []Dose, in Input) Figures {
 
 func (f *Figures) count(d Dose, taken bool) {
 	f.Scheduled++
+	f.Corrections += b2i(d.Corrected)
 	if d.DoubleDose {
 		f.Extra++
 	}

@@ -16,27 +16,25 @@ func Load(ctx context.Context, db *gorm.DB, pt *store.Patient, w Window) (*Patie
 	if err != nil {
 		return nil, err
 	}
-	doses, err := loadDoses(ctx, db, pt.ID, p)
-	if err != nil {
-		return nil, err
-	}
-	abs, err := loadAbsences(ctx, db, pt.ID, p)
+	doses, err := LoadDoses(ctx, db, pt.ID, p)
 	if err != nil {
 		return nil, err
 	}
 	r := &PatientReport{PatientID: pt.ID, Name: pt.Name, TimeZone: pt.TimeZone, Window: w, From: p.From, To: p.To, Doses: doses, period: p}
+	if err := r.loadRecords(ctx, db, pt.ID); err != nil {
+		return nil, err
+	}
+	abs := make([]Interval, len(r.Absences))
+	for i, a := range r.Absences {
+		abs[i] = Interval{a.StartsAt, a.EndsAt}
+	}
 	zone := PatientZone(pt)
 	if r.OfflineMinutes, err = offlineMinutes(ctx, db, pt.ID, p); err != nil {
 		return nil, err
 	}
-	grace := map[int64]int{}
-	for _, reg := range regs {
-		grace[reg.ID] = reg.GraceMin
-	}
 	byRegimen := map[int64][]Dose{}
-	for i := range doses {
-		doses[i].GraceMin = grace[doses[i].RegimenID]
-		byRegimen[doses[i].RegimenID] = append(byRegimen[doses[i].RegimenID], doses[i])
+	for _, d := range doses {
+		byRegimen[d.RegimenID] = append(byRegimen[d.RegimenID], d)
 	}
 	var scheduled []Dose
 	overall := ThresholdDefault
@@ -62,6 +60,25 @@ func Load(ctx context.Context, db *gorm.DB, pt *store.Patient, w Window) (*Patie
 	r.Overall = Compute(scheduled, in)
 	r.Days = Days(scheduled, in)
 	return r, nil
+}
+
+// loadRecords loads the versions, absences and outcome history the exports
+// show beside the doses, and counts the doses each absence excludes.
+func (r *PatientReport) loadRecords(ctx context.Context, db *gorm.DB, patientID int64) error {
+	var err error
+	if r.Versions, err = loadVersions(ctx, db, patientID); err != nil {
+		return err
+	}
+	if r.Absences, err = loadAbsences(ctx, db, patientID, r.period); err != nil {
+		return err
+	}
+	for _, d := range r.Doses {
+		if a := absenceOf(d, r.Absences); a != nil && d.State != store.DoseCancelled {
+			a.Excluded++
+		}
+	}
+	r.Events, err = loadEvents(ctx, db, patientID, r.period)
+	return err
 }
 
 // PatientZone is the patient's IANA zone (UTC for a value that no longer

@@ -61,7 +61,10 @@ type PatientReport struct {
 	Regimens       []RegimenReport `json:"regimens"`
 	Days           []Day           `json:"days"`
 	OfflineMinutes int             `json:"dispenser_offline_minutes"`
+	Versions       []VersionInfo   `json:"versions"` // every prescription the doses point at
+	Absences       []Absence       `json:"absences"` // recorded absences overlapping the window
 	Doses          []Dose          `json:"-"`
+	Events         []Event         `json:"-"` // the doses' outcome history
 	period         Interval
 }
 
@@ -76,24 +79,64 @@ func loadRegimens(ctx context.Context, db *gorm.DB, patientID int64) ([]RegimenI
 	return out, err
 }
 
-// loadDoses is the page's one indexed query over dose_instances (patient_id, scheduled_at).
-func loadDoses(ctx context.Context, db *gorm.DB, patientID int64, p Interval) ([]Dose, error) {
+// doseColumns read a dose with what was prescribed for it: the regimen
+// version it points at (for a dose written without one, the regimen's
+// current version; failing that, the regimen itself).
+const doseColumns = `d.id, d.regimen_id, d.scheduled_at, d.local_date, d.local_time, d.state, d.on_time, d.taken_at,
+	d.double_dose, d.during_outage, d.source, d.skip_reason, d.corrected, d.excluded, d.absence_id,
+	COALESCE(v.id, 0) AS version_id, COALESCE(v.version, 0) AS version, COALESCE(v.grace_min, r.grace_min) AS grace_min,
+	m.id AS medication_id, m.name AS medication, m.strength,
+	COALESCE(v.dose_quantity, r.dose_quantity) AS dose_quantity, COALESCE(v.dose_unit, r.dose_unit) AS dose_unit,
+	r.as_needed`
+
+// LoadDoses is the patient's doses scheduled in p, oldest first, each with
+// what was prescribed for it: one indexed query over dose_instances
+// (patient_id, scheduled_at). The mobile summary uses it too.
+func LoadDoses(ctx context.Context, db *gorm.DB, patientID int64, p Interval) ([]Dose, error) {
 	var out []Dose
-	err := db.WithContext(ctx).Model(&store.DoseInstance{}).
-		Select("id, regimen_id, scheduled_at, local_date, local_time, state, on_time, taken_at, double_dose, during_outage, source, skip_reason").
-		Where("patient_id = ? AND scheduled_at >= ? AND scheduled_at < ?", patientID, p.From, p.To).
-		Order("scheduled_at, id").Scan(&out).Error
+	err := db.WithContext(ctx).Table("dose_instances d").Select(doseColumns).
+		Joins("JOIN regimens r ON r.id = d.regimen_id").
+		Joins("LEFT JOIN regimen_versions v ON v.id = COALESCE(d.version_id, r.current_version_id)").
+		Joins("JOIN medications m ON m.id = COALESCE(v.medication_id, r.medication_id)").
+		Where("d.patient_id = ? AND d.scheduled_at >= ? AND d.scheduled_at < ?", patientID, p.From, p.To).
+		Order("d.scheduled_at, d.id").Scan(&out).Error
 	return out, err
 }
 
-func loadAbsences(ctx context.Context, db *gorm.DB, patientID int64, p Interval) ([]Interval, error) {
-	var rows []store.PatientAbsence
-	err := db.WithContext(ctx).Where("patient_id = ? AND starts_at < ? AND ends_at > ?", patientID, p.To, p.From).Find(&rows).Error
-	out := make([]Interval, len(rows))
-	for i, a := range rows {
-		out[i] = Interval{a.StartsAt, a.EndsAt}
+// Absence is a recorded absence and how many of the window's doses it
+// excludes from the figures.
+type Absence struct {
+	ID       int64     `json:"id"`
+	Kind     string    `json:"kind"` // away, hospitalised
+	Reason   string    `json:"reason"`
+	StartsAt time.Time `json:"starts_at"`
+	EndsAt   time.Time `json:"ends_at"`
+	Excluded int       `json:"excluded_doses"`
+}
+
+// Text is the absence as a person reads it: "hospitalised: knee surgery".
+func (a Absence) Text() string {
+	if a.Reason == "" || a.Reason == a.Kind {
+		return a.Kind
 	}
+	return a.Kind + ": " + a.Reason
+}
+
+func loadAbsences(ctx context.Context, db *gorm.DB, patientID int64, p Interval) ([]Absence, error) {
+	var out []Absence
+	err := db.WithContext(ctx).Table("patient_absences").Select("id, kind, reason, starts_at, ends_at").
+		Where("patient_id = ? AND starts_at < ? AND ends_at > ?", patientID, p.To, p.From).Order("starts_at, id").Scan(&out).Error
 	return out, err
+}
+
+// absenceOf is the absence that excludes d, if any.
+func absenceOf(d Dose, abs []Absence) *Absence {
+	for i, a := range abs {
+		if (d.AbsenceID != nil && *d.AbsenceID == a.ID) || (d.AbsenceID == nil && Interval{a.StartsAt, a.EndsAt}.Contains(d.ScheduledAt)) {
+			return &abs[i]
+		}
+	}
+	return nil
 }
 
 // offlineMinutes sums dispenser outages overlapping p (an open outage lasts until p.To).

@@ -31,6 +31,9 @@ type API struct {
 //	POST  /v1/patients/:id/regimens/:rid/stop    stop; future pending doses cancelled
 //	POST  /v1/patients/:id/doses/:did/correct    care-team physician corrects an outcome
 //	GET   /v1/patients/:id/doses/:did/history    a dose's append-only history
+//	GET   /v1/patients/:id/absences              absences (anyone who may see the patient)
+//	POST  /v1/patients/:id/absences              record one (patient, linked caregiver, care team)
+//	GET   /v1/me/absences, POST /v1/me/absences  the same for the calling patient
 func (a *API) Register(r gin.IRouter) {
 	g := r.Group("/v1/patients/:id/regimens", a.Auth.Required(), auth.RequireRole(store.RoleAdmin, store.RolePhysician))
 	g.GET("", a.list)
@@ -40,6 +43,11 @@ func (a *API) Register(r gin.IRouter) {
 	d := r.Group("/v1/patients/:id/doses/:did", a.Auth.Required())
 	d.POST("/correct", auth.RequireRole(store.RolePhysician), a.correct)
 	d.GET("/history", auth.RequireRole(store.RoleAdmin, store.RolePhysician), a.history)
+	r.GET("/v1/patients/:id/absences", a.Auth.Required(), a.patientAbsences)
+	r.POST("/v1/patients/:id/absences", a.Auth.Required(), a.addPatientAbsence)
+	me := r.Group("/v1/me/absences", a.Auth.Required(), auth.RequireRole(store.RolePatient))
+	me.GET("", a.myAbsences)
+	me.POST("", a.addMyAbsence)
 }
 
 // patient loads the path's patient within the caller's scope (404 otherwise)

@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -60,7 +61,7 @@ func openMissedAlerts(tx *gorm.DB, doseIDs []int64, now time.Time) error {
 		if err := tx.Exec(`INSERT INTO alerts (patient_id, kind, dose_id, critical, opened_at, next_step, next_at)
 			SELECT d.patient_id, 'missed_dose', d.id, r.critical, ?, ?, ? FROM dose_instances d
 			JOIN regimens r ON r.id = d.regimen_id JOIN patients p ON p.id = d.patient_id
-			WHERE d.id IN ? AND r.critical = ? AND p.escalation_policy = ''
+			WHERE d.id IN ? AND r.critical = ? AND p.escalation_policy = '' AND NOT `+fmt.Sprintf(hospitalSQL, "d")+`
 			ON CONFLICT (dose_id) DO NOTHING`, now, step, at, doseIDs, critical).Error; err != nil {
 			return err
 		}
@@ -76,7 +77,7 @@ func openCustomAlerts(tx *gorm.DB, doseIDs []int64, now time.Time) error {
 	}
 	if err := tx.Raw(`SELECT d.id, d.patient_id, r.critical, p.escalation_policy FROM dose_instances d
 		JOIN regimens r ON r.id = d.regimen_id JOIN patients p ON p.id = d.patient_id
-		WHERE d.id IN ? AND p.escalation_policy <> ''`, doseIDs).Scan(&facts).Error; err != nil {
+		WHERE d.id IN ? AND p.escalation_policy <> '' AND NOT `+fmt.Sprintf(hospitalSQL, "d"), doseIDs).Scan(&facts).Error; err != nil {
 		return err
 	}
 	for _, f := range facts {

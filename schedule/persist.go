@@ -31,6 +31,9 @@ func insertDoses(tx *gorm.DB, rows []doseRow, now time.Time) error {
 		if err := appendHistory(tx, System, now, sameChange(ids, "", store.HistScheduled, "")); err != nil {
 			return err
 		}
+		if err := excludeNew(tx, ids, now); err != nil {
+			return err
+		}
 		rows = rows[n:]
 	}
 	return nil

@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/doseloop/doseloop/store"
@@ -49,6 +50,7 @@ func (s *Scheduler) ReRemind(ctx context.Context, now time.Time) (int, error) {
 // claimAndSend stamps column on up to Batch doses matching where and queues
 // one patient message per claimed dose, in the caller's transaction.
 func (s *Scheduler) claimAndSend(tx *gorm.DB, column, where string, args []any, kind, template string, now time.Time) (int, error) {
+	where += " AND NOT " + fmt.Sprintf(hospitalSQL, "dose_instances") // no reminders in hospital
 	sql := `UPDATE dose_instances SET ` + column + ` = ? WHERE id IN (SELECT id FROM dose_instances WHERE ` + where +
 		` ORDER BY scheduled_at LIMIT ?` + skipLocked(tx) + `) RETURNING id`
 	ids, err := claimedIDs(tx, sql, append(append([]any{now}, args...), s.batch())...)

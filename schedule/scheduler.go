@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/doseloop/doseloop/clock"
+	"github.com/doseloop/doseloop/faults/crashpoint"
 	"gorm.io/gorm"
 )
 
@@ -88,6 +89,9 @@ func (s *Scheduler) drain(ctx context.Context, claim func(tx *gorm.DB) (int, err
 		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			var err error
 			n, err = claim(tx)
+			if n > 0 {
+				crashpoint.Hit("schedule.batch") // crash tests: claimed, not committed
+			}
 			return err
 		})
 		total += n

@@ -3,6 +3,7 @@ package schedule
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -50,7 +51,10 @@ func ParseTiming(raw []byte) (Timing, error) {
 	var t Timing
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&t); err != nil {
+	var field *apperr.Error
+	if err := dec.Decode(&t); errors.As(err, &field) {
+		return t, field
+	} else if err != nil {
 		return t, apperr.Validation(apperr.FieldError{Field: "timing", Message: "is not a valid Timing.repeat object: " + cleanJSONErr(err)})
 	}
 	if dec.More() {

@@ -48,6 +48,9 @@ func SyncVersion(tx *gorm.DB, reg *store.Regimen, now time.Time, by *int64) (int
 		return 0, err
 	}
 	want.EffectiveFrom, want.CreatedAt = now, now
+	if want.Version == 1 && !reg.CreatedAt.IsZero() {
+		want.EffectiveFrom = reg.CreatedAt // the first version is what was prescribed from the start
+	}
 	want.CreatedBy = by
 	if err := tx.Create(&want).Error; err != nil {
 		return 0, err

@@ -27,9 +27,11 @@ var adherenceProfiles = []struct {
 
 // History writes the demo clinic's dose history for the historyDays days before now:
 // taken (on time or late), missed and skipped doses, an occasional double
-// dose, and an acknowledged escalation for each missed critical dose. It
-// is idempotent (dose instances are unique per regimen and instant, alerts
-// per dose) and does nothing when the demo clinic is absent.
+// dose, and an acknowledged escalation for each missed critical dose, each
+// dose under its regimen's version and with its history. It is idempotent
+// (dose instances are unique per version, date and slot, alerts per dose,
+// history is written once per dose) and does nothing when the demo clinic
+// is absent.
 func History(ctx context.Context, db *gorm.DB, now time.Time) error {
 	var clinic store.Clinic
 	err := db.WithContext(ctx).Where("name = ?", DemoClinicName).Take(&clinic).Error
@@ -63,6 +65,9 @@ func patientHistory(tx *gorm.DB, pt *store.Patient, i int, now time.Time) error 
 		if err != nil {
 			return err
 		}
+		if _, err := schedule.SyncVersion(tx, &reg, now, nil); err != nil {
+			return err
+		}
 		// Only doses whose grace window has passed: the scheduler owns the rest.
 		occ := schedule.Expand(span, now.AddDate(0, 0, -historyDays), now.Add(-time.Duration(reg.GraceMin+1)*time.Minute))
 		rows := make([]store.DoseInstance, 0, len(occ))
@@ -75,8 +80,23 @@ func patientHistory(tx *gorm.DB, pt *store.Patient, i int, now time.Time) error 
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rows, 200).Error; err != nil {
 			return err
 		}
+		if err := historyRows(tx, reg.ID); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// historyRows gives each demo dose of regimen that has no history yet its
+// two rows: scheduled (system) and its outcome (who recorded it, or the
+// sweep for a missed dose), so the demo shows what a real record looks like.
+func historyRows(tx *gorm.DB, regimenID int64) error {
+	noHistory := " FROM dose_instances d WHERE d.regimen_id = ? AND NOT EXISTS (SELECT 1 FROM dose_history h WHERE h.dose_id = d.id)"
+	return tx.Exec(`INSERT INTO dose_history (dose_id, from_state, to_state, at, source, reason)
+		SELECT d.id, '', 'scheduled', d.scheduled_at, 'system', ''`+noHistory+`
+		UNION ALL SELECT d.id, 'pending', d.state, COALESCE(d.taken_at, d.missed_at, d.scheduled_at),
+			CASE WHEN d.state = 'missed' THEN 'system' WHEN d.source IN ('dispenser', 'caregiver') THEN d.source ELSE 'patient' END,
+			d.skip_reason`+noHistory+` ORDER BY 1, 2`, regimenID, regimenID).Error
 }
 
 // historicDose decides one past dose from a hash of (regimen, instant), so
@@ -86,8 +106,10 @@ func historicDose(reg store.Regimen, o schedule.Occurrence, taken, late float64,
 	h.Write([]byte(o.At.Format(time.RFC3339)))
 	h.Write([]byte{byte(reg.ID), byte(reg.ID >> 8), byte(reg.ID >> 16)})
 	r := float64(h.Sum64()%10000) / 10000
-	d := store.DoseInstance{PatientID: reg.PatientID, RegimenID: reg.ID, ScheduledAt: o.At, LocalDate: o.LocalDate,
-		LocalTime: o.LocalTime, State: store.DoseMissed, CreatedAt: now, UpdatedAt: now}
+	slot := o.Slot
+	d := store.DoseInstance{PatientID: reg.PatientID, RegimenID: reg.ID, VersionID: reg.CurrentVersionID, ScheduledAt: o.At,
+		LocalDate: o.LocalDate, LocalTime: o.LocalTime, NominalDate: o.NominalDate, Slot: &slot, State: store.DoseMissed,
+		CreatedAt: now, UpdatedAt: now}
 	source := "patient"
 	if reg.Compartment != nil {
 		source = "dispenser"

@@ -42,6 +42,12 @@ func TestHistoryIsPlausibleAndIdempotent(t *testing.T) {
 		if alerts == 0 {
 			t.Error("no acknowledged escalation for missed critical doses")
 		}
+		var unversioned, hist int64
+		db.Model(&store.DoseInstance{}).Where("version_id IS NULL OR slot IS NULL").Count(&unversioned)
+		db.Model(&store.DoseHistory{}).Count(&hist)
+		if unversioned != 0 || hist != 2*total {
+			t.Fatalf("%d doses without version or slot; %d history rows for %d doses", unversioned, hist, total)
+		}
 		var allAlerts, again, alertsAgain int64
 		db.Model(&store.Alert{}).Count(&allAlerts)
 		if err := seed.History(ctx, db, now); err != nil {
@@ -49,7 +55,9 @@ func TestHistoryIsPlausibleAndIdempotent(t *testing.T) {
 		}
 		db.Model(&store.DoseInstance{}).Count(&again)
 		db.Model(&store.Alert{}).Count(&alertsAgain)
-		if again != total || alertsAgain != allAlerts {
+		var histAgain int64
+		db.Model(&store.DoseHistory{}).Count(&histAgain)
+		if again != total || alertsAgain != allAlerts || histAgain != hist {
 			t.Errorf("second run: %d doses (was %d), %d alerts (was %d)", again, total, alertsAgain, allAlerts)
 		}
 	})

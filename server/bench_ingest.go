@@ -41,6 +41,7 @@ func benchIngest(args []string, getenv func(string) string, stdout, stderr io.Wr
 	retry := fs.Float64("retry", 0.02, "share of answered batches posted again (duplicates)")
 	keep := fs.Bool("keep", false, "keep the benchmark schema")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the load phase (server and load generator) to this file")
+	refDur := fs.Duration("ref-duration", 5*time.Second, "how long to measure the raw insert reference")
 	if err := fs.Parse(args); err != nil || *batch < 1 || *batch > 500 || *devices < 1 || *conc < 1 ||
 		(*matching != "set" && *matching != "per-event") {
 		fmt.Fprintln(stderr, "usage: doseloop bench ingest [-batch 100] [-devices 100] [-duration 15s] [-concurrency 8] [-rate 0] [-matching set|per-event]")
@@ -62,17 +63,7 @@ func benchIngest(args []string, getenv func(string) string, stdout, stderr io.Wr
 	defer drop()
 	cfg.DatabaseURL = dbURL
 	ingestPerEventMatching = *matching == "per-event"
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			fmt.Fprintln(stderr, "doseloop: bench ingest:", err)
-			return 1
-		}
-		defer f.Close()
-		pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
-	}
-	res, stats, err := runIngestBench(ctx, cfg, benchPlan{batch: *batch, devices: *devices, dur: *dur, conc: *conc, rate: *rate, retry: *retry}, stdout)
+	res, stats, err := runIngestBench(ctx, cfg, benchPlan{batch: *batch, devices: *devices, dur: *dur, conc: *conc, rate: *rate, retry: *retry, refDur: *refDur, profile: *cpuProfile}, stdout)
 	if err != nil {
 		fmt.Fprintln(stderr, "doseloop: bench ingest:", err)
 		return 1
@@ -81,9 +72,10 @@ func benchIngest(args []string, getenv func(string) string, stdout, stderr io.Wr
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	fmt.Fprintf(stdout, "ingest: matching=%s requests=%d requests_per_s=%.0f reposted=%d stored=%d doses_taken=%d double_dose=%d unmatched=%d\n",
 		*matching, res.Requests, float64(res.Requests)/res.Elapsed.Seconds(), res.Retried, stats.Stored, stats.Taken, stats.Double, stats.Unmatched)
-	fmt.Fprintf(stdout, "ingest: events_per_s=%.0f batch=%d devices=%d p50_ms=%.1f p99_ms=%.1f rss_mb=%d errors=%d lost=%d duplicates=%d\n",
-		float64(res.Events)/res.Elapsed.Seconds(), *batch, *devices, ms(pct(lat, 0.50)), ms(pct(lat, 0.99)), peakRSSMB(),
-		res.Errors, stats.Lost, stats.Duplicates)
+	perS := float64(res.Events) / res.Elapsed.Seconds()
+	fmt.Fprintf(stdout, "ingest: events_per_s=%.0f batch=%d devices=%d p50_ms=%.1f p99_ms=%.1f rss_mb=%d errors=%d lost=%d duplicates=%d raw_insert_per_s=%.0f ratio=%.2f\n",
+		perS, *batch, *devices, ms(pct(lat, 0.50)), ms(pct(lat, 0.99)), peakRSSMB(),
+		res.Errors, stats.Lost, stats.Duplicates, stats.RawPerS, perS/stats.RawPerS)
 	if res.Errors+stats.Lost+stats.Duplicates > 0 {
 		return 1
 	}
@@ -94,9 +86,17 @@ type benchPlan struct {
 	batch, devices, conc int
 	dur                  time.Duration
 	rate, retry          float64
+	refDur               time.Duration
+	profile              string // CPU profile file of the load phase, or ""
 }
 
-func runIngestBench(ctx context.Context, cfg Config, plan benchPlan, stdout io.Writer) (*sim.LoadResult, *benchfleet.Stats, error) {
+// ingestStats is the database check plus the raw insert reference.
+type ingestStats struct {
+	*benchfleet.Stats
+	RawPerS float64
+}
+
+func runIngestBench(ctx context.Context, cfg Config, plan benchPlan, stdout io.Writer) (*sim.LoadResult, *ingestStats, error) {
 	cfg.Addr = freeLoopback()
 	a, err := newApp(ctx, cfg, clock.Real{}, io.Discard)
 	if err != nil {
@@ -119,11 +119,39 @@ func runIngestBench(ctx context.Context, cfg Config, plan benchPlan, stdout io.W
 	}
 	fmt.Fprintf(stdout, "ingest: provisioned devices=%d doses=%d in %s; driving %s of load (concurrency %d)\n",
 		plan.devices, fleet.Doses, time.Since(start).Round(time.Millisecond), plan.dur, plan.conc)
+	stopProfile, err := startProfile(plan.profile)
+	if err != nil {
+		return nil, nil, err
+	}
 	load := &sim.Load{Walkers: fleet.Walkers, Batch: plan.batch, Concurrency: plan.conc, Duration: plan.dur,
 		Rate: plan.rate, RetryChance: plan.retry, GiveUp: 30 * time.Second}
 	res := load.Run(ctx)
+	stopProfile()
 	stats, err := benchfleet.Check(ctx, a.db, fleet.ClinicID, res.Acked, res.Sent)
-	return res, stats, err
+	if err != nil {
+		return nil, nil, err
+	}
+	// The reference runs after the check (its rows are not the fleet's
+	// events) on the same pool, table and indexes.
+	raw, err := rawInsertRate(ctx, a.db, fleet.ClinicID, plan.batch, plan.conc, plan.refDur)
+	return res, &ingestStats{Stats: stats, RawPerS: raw}, err
+}
+
+// startProfile starts a CPU profile into file (none when file is "") and
+// returns what stops it.
+func startProfile(file string) (func(), error) {
+	if file == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func freeLoopback() string {

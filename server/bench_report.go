@@ -86,7 +86,12 @@ func runReportBench(ctx context.Context, url string, patients, days, runs int, o
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "report: list_p50_ms=%.1f patient_p50_ms=%.1f\n", reportMS(list), reportMS(patient))
+	ref, err := refListMS(ctx, db, seed.physician, now, 30, runs)
+	if err != nil {
+		return fmt.Errorf("reference aggregate: %w", err)
+	}
+	fmt.Fprintf(out, "report: list_p50_ms=%.1f patient_p50_ms=%.1f patients=%d list_queries=%d ref_sql_ms=%.1f ratio=%.2f\n",
+		reportMS(list), reportMS(patient), patients, large, ref, ref/reportMS(list))
 	return nil
 }
 

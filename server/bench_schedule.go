@@ -13,6 +13,7 @@ import (
 	"github.com/doseloop/doseloop/schedule"
 	"github.com/doseloop/doseloop/schedule/benchseed"
 	"github.com/doseloop/doseloop/store"
+	"gorm.io/gorm"
 )
 
 // benchSchedule runs "bench schedule": it seeds DOSELOOP_DATABASE_URL (use
@@ -27,7 +28,7 @@ func benchSchedule(args []string, getenv func(string) string, stdout, stderr io.
 	fs.IntVar(&o.Patients, "patients", 10000, "patients (3 regimens each)")
 	fs.IntVar(&o.HistoryDays, "days", 90, "days of dose history")
 	fs.IntVar(&o.Overdue, "overdue", 100000, "overdue pending doses for the sweep")
-	future := fs.Int("future", 1000000, "future doses present during the idle tick")
+	future := fs.Int("future", 10000000, "future doses present during the idle tick (seeded with generate_series)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -51,55 +52,82 @@ func runScheduleBench(ctx context.Context, url string, o benchseed.Options, futu
 	// Half a minute past the minute: no dose is due exactly "now".
 	now := time.Now().UTC().Truncate(time.Minute).Add(30 * time.Second)
 	t := time.Now()
-	if _, err := benchseed.Seed(ctx, db, o, now); err != nil {
+	seeded, err := benchseed.Seed(ctx, db, o, now)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "seeded %d patients x 3 regimens, %d days of history, %d overdue doses in %.1fs\n",
 		o.Patients, o.HistoryDays, o.Overdue, time.Since(t).Seconds())
+	var r scheduleFigures
+	if err := r.expand(ctx, db, now, out); err != nil {
+		return err
+	}
+	s := schedule.New(db, clock.NewFake(now))
+	s.Log, s.Batch = slog.New(slog.NewTextHandler(io.Discard, nil)), 5000
+	if err := r.sweep(ctx, s, now, out); err != nil {
+		return err
+	}
+	if r.idleMS, r.future, err = idleTicks(ctx, s, seeded.ClinicID, now, future); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "idle tick with %d future doses: median of 5 ticks %.1f ms\n", r.future, r.idleMS)
+	fmt.Fprintln(out, r.line())
+	return nil
+}
 
-	t = time.Now()
+// scheduleFigures are bench schedule's results and their references.
+type scheduleFigures struct {
+	expandS, rawExpandS, sweepS, rawSweepS, idleMS float64
+	expanded, sweepRows                            int
+	future                                         int64
+}
+
+// line is the last line: the old figures first, then rates and references.
+func (r scheduleFigures) line() string {
+	return fmt.Sprintf("schedule: expand_s=%.2f sweep_100k_s=%.2f idle_tick_ms=%.1f expand_doses_per_s=%.0f raw_expand_s=%.2f expand_ratio=%.2f "+
+		"sweep_rows=%d raw_sweep_s=%.2f sweep_ratio=%.2f future_doses=%d",
+		r.expandS, r.sweepS, r.idleMS, float64(r.expanded)/r.expandS, r.rawExpandS, r.rawExpandS/r.expandS,
+		r.sweepRows, r.rawSweepS, r.rawSweepS/r.sweepS, r.future)
+}
+
+func (r *scheduleFigures) expand(ctx context.Context, db *gorm.DB, now time.Time, out io.Writer) error {
+	t := time.Now()
 	n, err := schedule.ExtendHorizons(ctx, db, now, schedule.DefaultHorizon)
 	if err != nil {
 		return err
 	}
-	expand := time.Since(t).Seconds()
-	fmt.Fprintf(out, "expanded %d regimens over 48 h in %.2fs\n", n, expand)
+	r.expandS = time.Since(t).Seconds()
+	if r.rawExpandS, r.expanded, err = rawExpandSeconds(ctx, db, now); err != nil {
+		return fmt.Errorf("raw expansion reference: %w", err)
+	}
+	fmt.Fprintf(out, "expanded %d regimens over 48 h (%d doses) in %.2fs; the same rows by hand in %.2fs\n", n, r.expanded, r.expandS, r.rawExpandS)
+	return nil
+}
 
-	s := schedule.New(db, clock.NewFake(now))
-	s.Log, s.Batch = slog.New(slog.NewTextHandler(io.Discard, nil)), 5000
-	t = time.Now()
+func (r *scheduleFigures) sweep(ctx context.Context, s *schedule.Scheduler, now time.Time, out io.Writer) error {
+	t := time.Now()
 	swept, err := s.SweepMissed(ctx, now)
 	if err != nil {
 		return err
 	}
-	sweep := time.Since(t).Seconds()
+	r.sweepS = time.Since(t).Seconds()
 	var alerts int64
-	db.Table("alerts").Where("opened_at = ? AND next_at IS NOT NULL", now).Count(&alerts)
-	fmt.Fprintf(out, "swept %d overdue doses, %d escalations queued, in %.2fs\n", swept, alerts, sweep)
-
-	idle, count, err := idleTicks(ctx, s, now, future)
-	if err != nil {
-		return err
+	s.DB.Table("alerts").Where("opened_at = ? AND next_at IS NOT NULL", now).Count(&alerts)
+	if r.rawSweepS, r.sweepRows, err = rawSweepSeconds(ctx, s.DB, now, s.Batch); err != nil {
+		return fmt.Errorf("raw sweep reference: %w", err)
 	}
-	fmt.Fprintf(out, "idle tick with %d future doses: median of 5 ticks %.1f ms\n", count, idle)
-	fmt.Fprintf(out, "schedule: expand_s=%.2f sweep_100k_s=%.2f idle_tick_ms=%.1f\n", expand, sweep, idle)
+	fmt.Fprintf(out, "swept %d overdue doses, %d escalations queued, in %.2fs; the same %d rows by hand in %.2fs\n",
+		swept, alerts, r.sweepS, r.sweepRows, r.rawSweepS)
 	return nil
 }
 
-// idleTicks extends the horizon until about `future` doses lie ahead, then
-// times five ticks at now (nothing due) after one warm-up, returning the median.
-func idleTicks(ctx context.Context, s *schedule.Scheduler, now time.Time, future int) (float64, int64, error) {
-	var count int64
-	for days := 2; ; days++ {
-		if err := s.DB.Table("dose_instances").Where("state = 'pending' AND scheduled_at > ?", now).Count(&count).Error; err != nil {
-			return 0, 0, err
-		}
-		if count >= int64(future) || days > 400 {
-			break
-		}
-		if _, err := schedule.ExtendHorizons(ctx, s.DB, now, time.Duration(days)*24*time.Hour); err != nil {
-			return 0, 0, err
-		}
+// idleTicks seeds pending doses beyond the horizon with generate_series
+// until about future lie ahead, then times five ticks at now (nothing due)
+// after one warm-up, returning the median.
+func idleTicks(ctx context.Context, s *schedule.Scheduler, clinicID int64, now time.Time, future int) (float64, int64, error) {
+	count, err := seedFutureDoses(ctx, s.DB, clinicID, now, future)
+	if err != nil {
+		return 0, 0, err
 	}
 	if err := s.DB.Exec("ANALYZE").Error; err != nil {
 		return 0, 0, err

@@ -12,6 +12,8 @@ var benches = map[string]func(args []string, getenv func(string) string, stdout,
 	"schedule": benchSchedule,
 	"notify":   benchNotify,
 	"report":   benchReport,
+	"failover": benchFailover,
+	"soak":     benchSoak,
 }
 
 // cmdBench runs one of the documented benchmarks (see README, Benchmarks).

@@ -26,6 +26,7 @@ func commands() []command {
 		{"seed", "seed", "load the demo clinic into the configured database (idempotent) and print its logins", false, cmdSeed},
 		{"simulate", "simulate [flags]", "drive a running server with simulated, signed dispensers", true, cmdSimulate},
 		{"bench", "bench " + strings.Join(benchNames(), "|") + " [flags]", "run a benchmark (see README, Benchmarks)", true, cmdBench},
+		{"audit", "audit verify", "walk every clinic's audit hash chain; name the first altered or missing row", false, cmdAudit},
 		{"probe", "probe URL", "GET URL and exit 0 on a 2xx answer (a container health check)", false, cmdProbe},
 		{"version", "version", "print the release version, VCS revision and Go version (also -version)", false, cmdVersion},
 		{"help", "help", "print this list (also -h, --help)", false, nil},

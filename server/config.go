@@ -4,40 +4,50 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/doseloop/doseloop/auth"
 	"github.com/doseloop/doseloop/store"
+	"github.com/doseloop/doseloop/store/retention"
 )
 
 // Config is everything the server reads from the environment. Each variable
 // is DOSELOOP_<NAME>; secrets also accept DOSELOOP_<NAME>_FILE.
 type Config struct {
-	Addr                    string        // DOSELOOP_ADDR, default :8080
-	DatabaseURL             string        // DOSELOOP_DATABASE_URL (secret), default sqlite:doseloop.db
-	TokenSecret             []byte        // DOSELOOP_TOKEN_SECRET (secret), >= 32 bytes; random per process if unset
-	AccessTTL               time.Duration // DOSELOOP_ACCESS_TTL, default 15m
-	RefreshTTL              time.Duration // DOSELOOP_REFRESH_TTL, default 720h
-	AdminEmail              string        // DOSELOOP_BOOTSTRAP_ADMIN_EMAIL, default admin@doseloop.local
-	AdminPassword           string        // DOSELOOP_BOOTSTRAP_ADMIN_PASSWORD (secret); generated and printed if unset
-	LogLevel                string        // DOSELOOP_LOG_LEVEL: debug|info|warn|error
-	LogFormat               string        // DOSELOOP_LOG_FORMAT: text|json
-	Scheduler               bool          // DOSELOOP_SCHEDULER: on|off, default on
-	ShutdownTimeout         time.Duration // DOSELOOP_SHUTDOWN_TIMEOUT, default 20s
-	SecureCookies           bool          // DOSELOOP_SECURE_COOKIES=on forces Secure cookies; auto (default) follows the request's scheme
-	SessionIdle             time.Duration // DOSELOOP_SESSION_IDLE: dashboard idle timeout, default 15m
-	SessionMax              time.Duration // DOSELOOP_SESSION_MAX: dashboard absolute lifetime, default 12h
-	BreakGlassTTL           time.Duration // DOSELOOP_BREAK_GLASS_TTL: emergency access lifetime, default 4h
-	TrustedProxies          []string      // DOSELOOP_TRUSTED_PROXIES: comma-separated CIDRs/addresses whose X-Forwarded-* are believed
-	TLSCertFile             string        // DOSELOOP_TLS_CERT_FILE: serve HTTPS (TLS 1.2+, HSTS) with this certificate
-	TLSKeyFile              string        // DOSELOOP_TLS_KEY_FILE: and this key
-	FirebaseCredentialsFile string        // DOSELOOP_FIREBASE_CREDENTIALS_FILE: service-account JSON; unset = log channel
-	FirebaseProjectID       string        // DOSELOOP_FIREBASE_PROJECT_ID (defaults to the credentials' project)
-	WebhookURL              string        // DOSELOOP_WEBHOOK_URL: SMS/voice gateway endpoint; unset = no webhook channel
-	WebhookSecret           []byte        // DOSELOOP_WEBHOOK_SECRET (secret): HMAC key for X-DoseLoop-Signature
-	MetricsAddr             string        // DOSELOOP_METRICS_ADDR: serve /metrics here instead of on DOSELOOP_ADDR
+	Addr                    string           // DOSELOOP_ADDR, default :8080
+	DatabaseURL             string           // DOSELOOP_DATABASE_URL (secret), default sqlite:doseloop.db
+	TokenSecret             []byte           // DOSELOOP_TOKEN_SECRET (secret), >= 32 bytes; random per process if unset
+	AccessTTL               time.Duration    // DOSELOOP_ACCESS_TTL, default 15m
+	RefreshTTL              time.Duration    // DOSELOOP_REFRESH_TTL, default 720h
+	AdminEmail              string           // DOSELOOP_BOOTSTRAP_ADMIN_EMAIL, default admin@doseloop.local
+	AdminPassword           string           // DOSELOOP_BOOTSTRAP_ADMIN_PASSWORD (secret); generated and printed if unset
+	LogLevel                string           // DOSELOOP_LOG_LEVEL: debug|info|warn|error
+	LogFormat               string           // DOSELOOP_LOG_FORMAT: text|json
+	Scheduler               bool             // DOSELOOP_SCHEDULER: on|off, default on
+	ShutdownTimeout         time.Duration    // DOSELOOP_SHUTDOWN_TIMEOUT, default 20s
+	SecureCookies           bool             // DOSELOOP_SECURE_COOKIES=on forces Secure cookies; auto (default) follows the request's scheme
+	SessionIdle             time.Duration    // DOSELOOP_SESSION_IDLE: dashboard idle timeout, default 15m
+	SessionMax              time.Duration    // DOSELOOP_SESSION_MAX: dashboard absolute lifetime, default 12h
+	BreakGlassTTL           time.Duration    // DOSELOOP_BREAK_GLASS_TTL: emergency access lifetime, default 4h
+	TrustedProxies          []string         // DOSELOOP_TRUSTED_PROXIES: comma-separated CIDRs/addresses whose X-Forwarded-* are believed
+	TLSCertFile             string           // DOSELOOP_TLS_CERT_FILE: serve HTTPS (TLS 1.2+, HSTS) with this certificate
+	TLSKeyFile              string           // DOSELOOP_TLS_KEY_FILE: and this key
+	FirebaseCredentialsFile string           // DOSELOOP_FIREBASE_CREDENTIALS_FILE: service-account JSON; unset = log channel
+	FirebaseProjectID       string           // DOSELOOP_FIREBASE_PROJECT_ID (defaults to the credentials' project)
+	WebhookURL              string           // DOSELOOP_WEBHOOK_URL: SMS/voice gateway endpoint; unset = no webhook channel
+	WebhookSecret           []byte           // DOSELOOP_WEBHOOK_SECRET (secret): HMAC key for X-DoseLoop-Signature
+	MetricsAddr             string           // DOSELOOP_METRICS_ADDR: serve /metrics here instead of on DOSELOOP_ADDR
+	PublicURL               string           // DOSELOOP_PUBLIC_URL: public base URL (FHIR fullUrls); unset = urn:uuid
+	FallbackAfter           time.Duration    // DOSELOOP_FALLBACK_AFTER: a critical escalation's push failing this long goes by webhook (0: never)
+	Retention               retention.Policy // DOSELOOP_RETENTION_*_DAYS (config_retention.go)
+	FirebaseWeb             *firebaseWeb     // DOSELOOP_FIREBASE_WEB_*: the web app's push config; nil = push off (config_app.go)
+	AppURL                  string           // DOSELOOP_APP_URL: the app's public https URL, linked from web push notifications
+	// dispatchLease overrides the outbox claim lease (0: the default). Only
+	// bench soak sets it: on its fast clock a real send takes simulated hours.
+	dispatchLease time.Duration
 }
 
 type env struct {
@@ -156,7 +166,12 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 		WebhookURL:              e.str("WEBHOOK_URL", ""),
 		WebhookSecret:           []byte(e.secret("WEBHOOK_SECRET")),
 		MetricsAddr:             e.str("METRICS_ADDR", ""),
+		PublicURL:               strings.TrimRight(e.str("PUBLIC_URL", ""), "/"),
+		FallbackAfter:           e.duration("FALLBACK_AFTER", 10*time.Minute, 0),
+		Retention:               e.retention(),
 	}
+	e.publicURL(c.PublicURL)
+	c.FirebaseWeb, c.AppURL = loadAppConfig(e, c.FirebaseProjectID, c.PublicURL)
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = store.DefaultURL
 	}
@@ -195,4 +210,16 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 		e.fail("WEBHOOK_SECRET", "must be set (at least 16 bytes) when DOSELOOP_WEBHOOK_URL is set")
 	}
 	return c, e.errs
+}
+
+// publicURL checks DOSELOOP_PUBLIC_URL: an absolute http(s) URL with a host
+// and no query or fragment (FHIR fullUrls are built on it).
+func (e *env) publicURL(v string) {
+	if v == "" {
+		return
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		e.fail("PUBLIC_URL", "must be an absolute http:// or https:// URL without query, fragment or credentials, such as https://doseloop.example.org (got %q)", v)
+	}
 }

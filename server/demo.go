@@ -24,7 +24,8 @@ func (a *app) startDemo(ctx context.Context, stdout io.Writer) error {
 		return err
 	}
 	printLogins(stdout, d)
-	fmt.Fprintf(stdout, "Dashboard: http://localhost%s/web/ (sign in as a physician or the admin)\n", a.cfg.Addr)
+	fmt.Fprintf(stdout, "Dashboard: %s/web/ (sign in as a physician or the admin)\n", a.browserURL())
+	printAppLogins(stdout, d, a.browserURL())
 	return a.startDemoSimulation(ctx, d)
 }
 

@@ -7,7 +7,7 @@ import "context"
 // wire_<feature>.go, so features can grow without touching each other.
 func (a *app) wireFeatures(ctx context.Context) error {
 	for _, wire := range []func(context.Context) error{
-		a.wireAdmin, a.wireDispenser, a.wireSchedule, a.wireNotify, a.wireMobile, a.wireReport, a.wireMetrics,
+		a.wireAdmin, a.wireDispenser, a.wireSchedule, a.wireNotify, a.wireMobile, a.wireReport, a.wireMetrics, a.wireRetention, a.wireApp,
 	} {
 		if err := wire(ctx); err != nil {
 			return err

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/doseloop/doseloop/auth"
@@ -26,7 +27,7 @@ func (a *app) router() *gin.Engine {
 		panic("trusted proxies passed config validation: " + err.Error())
 	}
 	r.Use(serverHeader(), httpx.Logger(), metrics.Middleware(), httpx.Recover(), httpx.Errors(), httpx.BodyLimit(httpx.DefaultBodyLimit), auth.WithClock(a.clock),
-		httpx.Scheme(a.cfg.TrustedProxies, a.cfg.TLSCertFile != ""), httpx.NoStore(), httpx.RequireJSON())
+		httpx.Scheme(a.cfg.TrustedProxies, a.cfg.TLSCertFile != "" || len(a.cfg.TrustedProxies) > 0), httpx.NoStore(), httpx.RequireJSON())
 	r.NoRoute(httpx.NoRoute)
 	r.NoMethod(httpx.NoMethod)
 	healthz := func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
@@ -60,6 +61,8 @@ func (a *app) handleReady(c *gin.Context) {
 		}
 	}
 	if err != nil {
+		// A load balancer stops routing here; the pool reconnects by itself.
+		c.Header("Retry-After", strconv.Itoa(httpx.RetryAfterSeconds))
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "database unreachable", "version": buildinfo.Version})
 		return
 	}

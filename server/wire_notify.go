@@ -19,9 +19,10 @@ const dispatchLoops = 2
 // and the daily prune of stale push tokens. The mobile API registers
 // tokens through notify.Tokens itself.
 func (a *app) wireNotify(ctx context.Context) error {
-	d := &notify.Dispatcher{DB: a.db, Clock: a.clock, Logger: a.log, Senders: 32, Observe: observeDispatch}
+	d := &notify.Dispatcher{DB: a.db, Clock: a.clock, Logger: a.log, Senders: 32, FallbackAfter: a.cfg.FallbackAfter,
+		Observe: observeDispatch, Lease: a.cfg.dispatchLease}
 	if a.cfg.FirebaseCredentialsFile != "" {
-		ch, err := fcm.New(ctx, fcm.Config{CredentialsFile: a.cfg.FirebaseCredentialsFile, ProjectID: a.cfg.FirebaseProjectID})
+		ch, err := fcm.New(ctx, fcm.Config{CredentialsFile: a.cfg.FirebaseCredentialsFile, ProjectID: a.cfg.FirebaseProjectID, AppURL: a.cfg.AppURL})
 		if err != nil {
 			return fmt.Errorf("DOSELOOP_FIREBASE_CREDENTIALS_FILE: %w", err)
 		}

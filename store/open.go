@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -65,6 +66,9 @@ func dialector(url string) (gorm.Dialector, error) {
 		if path == "" {
 			return nil, fmt.Errorf("sqlite URL %q names no file", url)
 		}
+		if err := privateFile(strings.SplitN(path, "?", 2)[0]); err != nil {
+			return nil, err
+		}
 		sep := "?"
 		if strings.Contains(path, "?") {
 			sep = "&"
@@ -74,6 +78,26 @@ func dialector(url string) (gorm.Dialector, error) {
 	default:
 		return nil, fmt.Errorf("database URL must start with postgres:// or sqlite: (got %q)", redact(url))
 	}
+}
+
+// privateFile creates the SQLite file readable by its owner only (0600), or
+// tightens an existing one: it holds health data. SQLite gives the WAL and
+// shared-memory files the same mode as the database file.
+func privateFile(path string) error {
+	if path == ":memory:" || strings.HasPrefix(path, "file::memory:") {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open sqlite file: %w", err)
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("make %s private: %w", p, err)
+		}
+	}
+	return nil
 }
 
 // redact hides everything after the scheme so a password never reaches a log.

@@ -31,6 +31,7 @@ type bundle struct {
 	db  *gorm.DB
 	srv *httptest.Server
 	w   *storetest.World
+	clk *clock.Fake
 }
 
 // setup starts the real handlers the server mounts (auth, report API,
@@ -40,7 +41,7 @@ func setup(t *testing.T, db *gorm.DB) *bundle {
 	gin.SetMode(gin.TestMode)
 	clk := clock.NewFake(now)
 	authn := auth.NewService(db, clk, []byte("0123456789abcdef0123456789abcdef"))
-	b := &bundle{db: db, w: storetest.NewWorld(t, db, "web", now)}
+	b := &bundle{db: db, w: storetest.NewWorld(t, db, "web", now), clk: clk}
 	addDoses(t, db, b.w.Patient, b.w.Regimen.ID, 95)
 	r := gin.New()
 	r.Use(httpx.Recover(), httpx.Errors())

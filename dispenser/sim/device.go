@@ -27,6 +27,9 @@ type Device struct {
 	// Now is the true time (time.Now when nil); tests inject a clock.
 	Now func() time.Time
 	seq atomic.Int64
+	// lastBeat is the timestamp of the last heartbeat sent: the server
+	// refuses a heartbeat that is not newer (replay protection).
+	lastBeat atomic.Int64
 }
 
 // Event is one device event on the wire.
@@ -80,9 +83,13 @@ func NewID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
-// Do sends a signed request and returns the status, headers and body.
+// Do sends a request signed (protocol v2) at the device's clock and returns
+// the status, headers and body. path may carry a query string.
 func (d *Device) Do(ctx context.Context, method, path string, body []byte, hdr http.Header) (*http.Response, []byte, error) {
-	ts := d.Clock().Unix()
+	return d.doAt(ctx, d.Clock().Unix(), method, path, body, hdr)
+}
+
+func (d *Device) doAt(ctx context.Context, ts int64, method, path string, body []byte, hdr http.Header) (*http.Response, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, method, d.BaseURL+path, bytes.NewReader(body))
 	if err != nil {
 		return nil, nil, err
@@ -129,7 +136,14 @@ func (d *Device) PostEvents(ctx context.Context, events []Event) (*dispenser.Bat
 // Heartbeat reports battery, firmware and signal.
 func (d *Device) Heartbeat(ctx context.Context, battery int, firmware string, signal int) error {
 	body, _ := json.Marshal(map[string]any{"battery_pct": battery, "firmware": firmware, "signal_dbm": signal})
-	resp, raw, err := d.Do(ctx, "POST", "/v1/dispenser/heartbeat", body, nil)
+	ts := d.Clock().Unix()
+	for last := d.lastBeat.Load(); ; last = d.lastBeat.Load() {
+		ts = max(ts, last+1) // strictly newer than the last heartbeat, as firmware must
+		if d.lastBeat.CompareAndSwap(last, ts) {
+			break
+		}
+	}
+	resp, raw, err := d.doAt(ctx, ts, "POST", "/v1/dispenser/heartbeat", body, nil)
 	if err == nil && resp.StatusCode != http.StatusOK {
 		err = &StatusError{Status: resp.StatusCode, Body: string(raw)}
 	}

@@ -88,6 +88,10 @@ func TestDeviceOverRealHTTP(t *testing.T) {
 		if a, err = d.PostEvents(ctx, []sim.Event{ev}); err != nil || a.Duplicates != 1 {
 			t.Fatalf("retry: %+v %v", a, err)
 		}
+		if err := d.Heartbeat(ctx, 78, "sim", -70); err != nil {
+			t.Fatal(err)
+		}
+		// A second heartbeat in the same second still gets a newer timestamp.
 		if err := d.Heartbeat(ctx, 77, "sim", -70); err != nil {
 			t.Fatal(err)
 		}

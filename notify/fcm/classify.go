@@ -20,7 +20,7 @@ func Classify(err error, now time.Time) (bool, time.Duration, error) {
 	after := retryAfter(errorutils.HTTPResponse(err), now)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return true, 0, fmt.Errorf("fcm timeout: %v", err)
+		return true, 0, fmt.Errorf("fcm timeout: %v: %w", err, notify.ErrProviderDown)
 	case messaging.IsUnregistered(err):
 		return false, 0, fmt.Errorf("fcm UNREGISTERED: %w", notify.ErrBadToken)
 	case messaging.IsInvalidArgument(err) && strings.Contains(strings.ToLower(err.Error()), "registration token"):
@@ -33,16 +33,18 @@ func Classify(err error, now time.Time) (bool, time.Duration, error) {
 		return false, 0, errors.New("fcm THIRD_PARTY_AUTH_ERROR: APNs or web-push credentials were rejected; check the APNs key in the Firebase console")
 	case messaging.IsQuotaExceeded(err):
 		return true, max(after, time.Minute), fmt.Errorf("fcm QUOTA_EXCEEDED: %s", err)
-	case messaging.IsUnavailable(err), messaging.IsInternal(err):
-		return true, after, fmt.Errorf("fcm %s: %s", code(err), err)
-	case errorutils.IsDeadlineExceeded(err), errorutils.IsUnavailable(err), errorutils.IsInternal(err),
-		errorutils.IsUnknown(err), errorutils.IsUnauthenticated(err), errorutils.IsResourceExhausted(err):
+	case messaging.IsUnavailable(err), messaging.IsInternal(err), errorutils.IsDeadlineExceeded(err),
+		errorutils.IsUnavailable(err), errorutils.IsInternal(err), errorutils.IsUnknown(err):
+		// The provider (or the network to it) is down, not this message:
+		// the dispatcher's breaker holds push rows until a probe succeeds.
+		return true, after, fmt.Errorf("fcm %s: %s: %w", code(err), err, notify.ErrProviderDown)
+	case errorutils.IsUnauthenticated(err), errorutils.IsResourceExhausted(err):
 		// Transport failures, 5xx and our own credentials being refused are
 		// worth retrying: an operator can fix credentials within the backoff.
 		return true, after, fmt.Errorf("fcm %s: %s", code(err), err)
 	}
 	if resp := errorutils.HTTPResponse(err); resp != nil && resp.StatusCode >= 500 {
-		return true, after, fmt.Errorf("fcm HTTP %d: %s", resp.StatusCode, err)
+		return true, after, fmt.Errorf("fcm HTTP %d: %s: %w", resp.StatusCode, err, notify.ErrProviderDown)
 	}
 	return false, 0, fmt.Errorf("fcm %s: %s", code(err), err)
 }

@@ -21,6 +21,9 @@ type Config struct {
 	// Options are extra client options: tests pass option.WithEndpoint and
 	// option.WithTokenSource to reach a local fcmfake server.
 	Options []option.ClientOption
+	// AppURL is the web app's public https URL (DOSELOOP_APP_URL), used as a
+	// browser notification's fcm_options.link; "" leaves the link in data only.
+	AppURL string
 }
 
 // Channel sends push messages through FCM. It implements notify.Notifier.
@@ -28,6 +31,7 @@ type Channel struct {
 	client      *messaging.Client
 	ReminderTTL time.Duration // reminders expire after this (default 1h)
 	AlertTTL    time.Duration // alerts expire after this (default 4h)
+	appURL      string
 }
 
 // New builds the Firebase app and messaging client.
@@ -50,7 +54,7 @@ func New(ctx context.Context, cfg Config) (*Channel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fcm: messaging client: %w", err)
 	}
-	return &Channel{client: client, ReminderTTL: time.Hour, AlertTTL: 4 * time.Hour}, nil
+	return &Channel{client: client, ReminderTTL: time.Hour, AlertTTL: 4 * time.Hour, appURL: cfg.AppURL}, nil
 }
 
 // projectOf reads project_id from a service-account file ("" if absent).
@@ -71,7 +75,7 @@ func (c *Channel) Notify(ctx context.Context, m *notify.Message) (string, bool, 
 	if m.Target == nil {
 		return "", false, 0, errors.New("fcm: message has no push target")
 	}
-	id, err := c.client.Send(ctx, Build(m, c.ttl(m)))
+	id, err := c.client.Send(ctx, Build(m, c.ttl(m), c.appURL))
 	if err != nil {
 		// Classify the SDK's own error value before anything wraps it.
 		retryable, after, cerr := Classify(err, m.Now)
@@ -87,3 +91,6 @@ func (c *Channel) ttl(m *notify.Message) time.Duration {
 	}
 	return c.AlertTTL
 }
+
+// SetAppURL changes the app URL used for fcm_options.link (see Config.AppURL).
+func (c *Channel) SetAppURL(u string) { c.appURL = u }

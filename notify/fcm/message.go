@@ -8,8 +8,15 @@ import (
 	"github.com/doseloop/doseloop/notify"
 )
 
-// Build turns an outbox message into the FCM message for its target.
-func Build(m *notify.Message, ttl time.Duration) *messaging.Message {
+// Build turns an outbox message into the FCM message for its target: a
+// browser token ("web") gets a Webpush block, a phone Android and APNs
+// blocks. appURL is the app's public https URL for fcm_options.link ("" to
+// leave it out; the link is always in the data).
+func Build(m *notify.Message, ttl time.Duration, appURL string) *messaging.Message {
+	if m.Target.Platform == "web" {
+		return &messaging.Message{Token: m.Target.Token, Notification: &messaging.Notification{Title: m.Text.Title, Body: m.Text.Body},
+			Data: data(m), Webpush: webpush(m, ttl, appURL)}
+	}
 	collapse := CollapseKey(m)
 	androidChannel := "doseloop_alerts"
 	if m.Payload.Template == "dose_reminder" || m.Payload.Template == "dose_rereminder" {

@@ -29,6 +29,7 @@ type Server struct {
 	mu       sync.Mutex
 	received []Received
 	scripts  map[string][]Response
+	down     *Response // SetDown: every request gets this answer
 	next     int64
 	ts       *httptest.Server
 }
@@ -110,6 +111,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := Received{Token: msg.Token, Data: msg.Data, Raw: req.Message, Auth: auth}
 	resp, ok := s.take(msg.Token)
+	if down := s.outage(); down != nil && !ok {
+		resp, ok = *down, true
+	}
 	if !ok {
 		rec.Accepted = true
 		rec.Name = fmt.Sprintf("projects/%s/messages/%d", s.Project, s.nextID())
@@ -123,6 +127,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp.write(w, "scripted failure")
+}
+
+// SetDown makes every send fail with r (e.g. Fail("UNAVAILABLE").After("300"))
+// until SetUp: a provider outage. Scripted answers still come first.
+func (s *Server) SetDown(r Response) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.down = &r
+}
+
+// SetUp ends an outage SetDown began.
+func (s *Server) SetUp() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.down = nil
+}
+
+func (s *Server) outage() *Response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.down
 }
 
 func (s *Server) take(token string) (Response, bool) {
