@@ -43,12 +43,30 @@ func (s *Service) secondFactor(ctx context.Context, a Attempt, u *store.User, no
 // codeOK accepts a current TOTP code or consumes an unused recovery code.
 func (s *Service) codeOK(ctx context.Context, u *store.User, code string, now time.Time) bool {
 	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
-	if ok, _ := totp.ValidateCustom(code, u.TOTPSecret, now, totpOpts); ok {
-		return true
+	if step, ok := totpStep(code, u.TOTPSecret, now); ok {
+		// Accept each time step once: a code seen over someone's shoulder (or
+		// replayed) within its 30 seconds does not work a second time.
+		res := s.DB.WithContext(ctx).Model(&store.User{}).Where("id = ? AND totp_last_step < ?", u.ID, step).
+			Update("totp_last_step", step)
+		return res.Error == nil && res.RowsAffected == 1
 	}
 	res := s.DB.WithContext(ctx).Model(&store.RecoveryCode{}).
 		Where("user_id = ? AND code_hash = ? AND used_at IS NULL", u.ID, hashToken(strings.ToLower(code))).Update("used_at", now)
 	return res.Error == nil && res.RowsAffected == 1
+}
+
+// totpStep finds which 30-second step (now, or one either side for clock
+// drift) code belongs to.
+func totpStep(code, secret string, now time.Time) (int64, bool) {
+	exact := totpOpts
+	exact.Skew = 0
+	for _, d := range []int64{0, -1, 1} {
+		at := now.Add(time.Duration(d) * 30 * time.Second)
+		if ok, _ := totp.ValidateCustom(code, secret, at, exact); ok {
+			return at.Unix() / 30, true
+		}
+	}
+	return 0, false
 }
 
 // TOTPSetup is a new, not yet confirmed authenticator secret.
@@ -90,10 +108,11 @@ func (s *Service) EnableTOTP(ctx context.Context, p Principal, code string) ([]s
 		if u.TOTPEnabledAt != nil || u.TOTPSecret == "" {
 			return apperr.E(apperr.Conflict, "start enrolment first (POST /v1/me/mfa/totp/setup)").WithReason("mfa_not_started")
 		}
-		if ok, _ := totp.ValidateCustom(strings.TrimSpace(code), u.TOTPSecret, now, totpOpts); !ok {
+		step, ok := totpStep(strings.TrimSpace(code), u.TOTPSecret, now)
+		if !ok {
 			return apperr.Validation(apperr.FieldError{Field: "code", Message: "is not the current code of the authenticator app"})
 		}
-		if err := tx.Model(&u).Update("totp_enabled_at", now).Error; err != nil {
+		if err := tx.Model(&u).Updates(map[string]any{"totp_enabled_at": now, "totp_last_step": step}).Error; err != nil {
 			return err
 		}
 		var err error

@@ -134,6 +134,9 @@ func TestTOTPEnrolmentAndSignIn(t *testing.T) {
 		if err := try(now); err != nil {
 			t.Fatalf("current code: %v", err)
 		}
+		if err := try(now); reason(err) != "mfa_invalid" {
+			t.Fatalf("the same code replayed within its 30 s: want mfa_invalid, got %v", err)
+		}
 		if err := try(recovery[0]); err != nil {
 			t.Fatalf("recovery code: %v", err)
 		}

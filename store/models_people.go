@@ -39,6 +39,7 @@ type User struct {
 	MustChangePassword bool
 	TOTPSecret         string     `gorm:"column:totp_secret" json:"-"`
 	TOTPEnabledAt      *time.Time `gorm:"column:totp_enabled_at"`
+	TOTPLastStep       int64      `gorm:"column:totp_last_step"` // last accepted 30 s step: a code works once
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 }
