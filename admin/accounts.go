@@ -11,7 +11,6 @@ import (
 	"github.com/doseloop/doseloop/auth"
 	"github.com/doseloop/doseloop/clock"
 	"github.com/doseloop/doseloop/store"
-	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 )
 
@@ -54,11 +53,7 @@ func (a Accounts) oneTimePassword() (string, string, error) {
 	b := make([]byte, 12)
 	rand.Read(b)
 	pw := base64.RawURLEncoding.EncodeToString(b)
-	cost := a.PasswordCost
-	if cost == 0 {
-		cost = bcrypt.DefaultCost // auth.HashPassword reads a low cost as "test strength"
-	}
-	hash, err := auth.HashPassword(pw, cost)
+	hash, err := auth.HashPassword(pw, a.PasswordCost)
 	return pw, hash, err
 }
 

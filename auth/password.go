@@ -26,13 +26,14 @@ var (
 )
 
 // HashPassword hashes pw with argon2id. cost keeps the old bcrypt-style knob:
-// bcrypt.MinCost (tests) selects cheap parameters, anything else production ones.
+// a cost from 1 to bcrypt.MinCost (tests) selects cheap parameters; anything
+// else, including 0 (a field left unset), production ones.
 func HashPassword(pw string, cost int) (string, error) {
 	if pw == "" {
 		return "", errors.New("empty password")
 	}
 	p := argonProd
-	if cost <= bcrypt.MinCost {
+	if cost > 0 && cost <= bcrypt.MinCost { // only an explicit test cost is cheap; 0 (unset) is production
 		p = argonTest
 	}
 	salt := make([]byte, 16)

@@ -222,3 +222,13 @@ func TestPasswordPolicy(t *testing.T) {
 		t.Fatalf("hash 80+ bytes: %v", err)
 	}
 }
+
+// TestUnsetCostHashesAtProductionStrength: a caller that leaves the cost at
+// 0 must not get the cheap test parameters.
+func TestUnsetCostHashesAtProductionStrength(t *testing.T) {
+	t.Parallel()
+	h, err := auth.HashPassword("a long and new passphrase", 0)
+	if err != nil || !strings.Contains(h, "m=19456,t=2") {
+		t.Fatalf("cost 0 hashed as %q (%v), want production argon2id parameters", h, err)
+	}
+}
