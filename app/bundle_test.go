@@ -15,7 +15,7 @@ func TestFirebaseBundleIsUpToDate(t *testing.T) {
 	t.Parallel()
 	want, err := bundle.Build(".")
 	if errors.Is(err, bundle.ErrNoModules) {
-		t.Skip("app/node_modules is absent: run `npm ci` in app/ to check the committed Firebase bundle (.ci/run does)")
+		t.Skip("app/node_modules is absent: run `npm ci --ignore-scripts` in app/ to check the committed Firebase bundle (.ci/run does)")
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -25,6 +25,6 @@ func TestFirebaseBundleIsUpToDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Fatalf("%s is out of date (%d bytes committed, %d built): run `go generate ./app` and commit it", bundle.Output, len(got), len(want))
+		t.Fatalf("%s is out of date (%d bytes committed, %d built): run `npm ci --ignore-scripts` in app/, then `go generate ./app`, and commit it", bundle.Output, len(got), len(want))
 	}
 }

@@ -4,7 +4,7 @@
 // The source in src/ is plain modern JavaScript (ES modules, no build step
 // for the app code) and is embedded as is; the only built file is
 // src/vendor/firebase.js, the Firebase JS SDK bundled with esbuild's Go API
-// by `go generate ./app` (npm ci in app/ first) and committed, with a test
+// by `go generate ./app` (`npm ci --ignore-scripts` in app/ first) and committed, with a test
 // that fails when it is out of date. No Node runs at run time.
 //
 //	src/index.html, main.js    shell, sign-in, hash routes (#/today, #/dose/42, #/alerts/9 …)
