@@ -64,3 +64,27 @@ func TestConfigJSON(t *testing.T) {
 		}
 	}
 }
+
+// Whatever path a client sends, the handler answers 200 only with a file
+// of src (never Go source, the npm entry or anything above src) or 404.
+func FuzzServePath(f *testing.F) {
+	for _, s := range []string{"/", "/sw.js", "/../go.mod", "/%2e%2e/app.go", "/vendor/../../doc.go", "//etc/passwd", "/config.json", "/a\x00b"} {
+		f.Add(s)
+	}
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(httpx.Errors())
+	app.New(nil).Register(r)
+	f.Fuzz(func(t *testing.T, p string) {
+		req, err := http.NewRequest(http.MethodGet, "http://x/app"+p, nil)
+		if err != nil {
+			return
+		}
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		body := w.Body.String()
+		if w.Code == 200 && (strings.Contains(body, "package app") || strings.Contains(body, "from 'firebase/app'")) {
+			t.Fatalf("%q served source: %.80s", p, body)
+		}
+	})
+}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"encoding/base64"
+	"sync"
+	"sync/atomic"
 
 	"filippo.io/edwards25519"
 )
@@ -23,12 +25,31 @@ var lMinus1 = []byte{
 // mixed-order keys are refused: with them a signature can verify for any
 // message, or one key can have several encodings.
 func ParsePublicKey(s string) (ed25519.PublicKey, bool) {
+	if k, ok := strongKeys.Load(s); ok {
+		return k.(ed25519.PublicKey), true
+	}
 	raw, err := base64.StdEncoding.Strict().DecodeString(s)
 	if err != nil || len(raw) != ed25519.PublicKeySize || !StrongKey(raw) {
 		return nil, false
 	}
+	if strongKeyCount.Add(1) > maxCachedKeys {
+		strongKeys.Clear() // a crude bound; a fleet's keys fit many times over
+		strongKeyCount.Store(1)
+	}
+	strongKeys.Store(s, ed25519.PublicKey(raw))
 	return ed25519.PublicKey(raw), true
 }
+
+// strongKeys caches keys that passed ParsePublicKey: the subgroup check is
+// a scalar multiplication, as dear as the signature check itself, and a
+// key's strength never changes. Weak keys are not cached (they are rare and
+// would let a flood of bad keys evict good ones).
+var (
+	strongKeys     sync.Map // base64 -> ed25519.PublicKey
+	strongKeyCount atomic.Int64
+)
+
+const maxCachedKeys = 100_000
 
 // StrongKey reports whether raw is a canonically encoded point of the
 // prime-order subgroup other than the identity (which is the only point of

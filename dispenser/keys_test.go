@@ -114,3 +114,36 @@ func addLE(a, b []byte) {
 		a[i], carry = byte(s), s>>8
 	}
 }
+
+// BenchmarkVerifyRequest is the per-request cost of the key load and the
+// strict signature check.
+func BenchmarkVerifyRequest(b *testing.B) {
+	key := goodKey()
+	pub := base64.StdEncoding.EncodeToString(key.Public().(ed25519.PublicKey))
+	msg, _ := StringToSign("DL-0042", "POST", "/v1/dispenser/events", "", "1773151200", []byte(`{"events":[]}`))
+	sig := ed25519.Sign(key, msg)
+	for b.Loop() {
+		k, ok := ParsePublicKey(pub)
+		if !ok || !verify(k, msg, sig) {
+			b.Fatal("refused")
+		}
+	}
+}
+
+// BenchmarkStrongKey is the uncached key check.
+func BenchmarkStrongKey(b *testing.B) {
+	raw := goodKey().Public().(ed25519.PublicKey)
+	for b.Loop() {
+		StrongKey(raw)
+	}
+}
+
+// BenchmarkPlainVerify is crypto/ed25519 alone, the v1 server's check.
+func BenchmarkPlainVerify(b *testing.B) {
+	key := goodKey()
+	msg := []byte("POST\n/v1/dispenser/events\n1773151200\n0000")
+	sig := ed25519.Sign(key, msg)
+	for b.Loop() {
+		ed25519.Verify(key.Public().(ed25519.PublicKey), msg, sig)
+	}
+}

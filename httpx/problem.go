@@ -8,6 +8,7 @@ package httpx
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -62,7 +63,9 @@ func Errors() gin.HandlerFunc {
 // WriteProblem writes err as an RFC 9457 problem document.
 func WriteProblem(c *gin.Context, err error) {
 	var e *apperr.Error
-	if errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil {
+	if (errors.Is(err, context.Canceled) || errors.Is(err, sql.ErrTxDone)) && c.Request.Context().Err() != nil {
+		// (database/sql rolls a transaction back when its context ends, so a
+		// handler that goes on finds it done.)
 		// The client went away mid-request: nothing to answer, nothing broken.
 		slog.DebugContext(c.Request.Context(), "client disconnected", "request_id", RequestID(c), "route", c.FullPath())
 		c.Abort()

@@ -58,13 +58,9 @@ func loadRegimens(db *gorm.DB, ids []int64) (map[int64]regimenInfo, error) {
 	for _, r := range regs {
 		medIDs = append(medIDs, r.MedicationID)
 	}
-	var meds []store.Medication
-	if err := db.Where("id IN ?", medIDs).Find(&meds).Error; err != nil {
+	byID, err := loadMeds(db, medIDs)
+	if err != nil {
 		return nil, err
-	}
-	byID := map[int64]store.Medication{}
-	for _, m := range meds {
-		byID[m.ID] = m
 	}
 	for _, r := range regs {
 		out[r.ID] = regimenInfo{Regimen: r, Med: byID[r.MedicationID]}
@@ -72,7 +68,20 @@ func loadRegimens(db *gorm.DB, ids []int64) (map[int64]regimenInfo, error) {
 	return out, nil
 }
 
-// doseViews turns dose rows into views (two queries for the whole page).
+// loadMeds loads medications by id.
+func loadMeds(db *gorm.DB, ids []int64) (map[int64]store.Medication, error) {
+	var meds []store.Medication
+	if err := db.Where("id IN ?", ids).Find(&meds).Error; err != nil {
+		return nil, err
+	}
+	byID := map[int64]store.Medication{}
+	for _, m := range meds {
+		byID[m.ID] = m
+	}
+	return byID, nil
+}
+
+// doseViews turns dose rows into views (four queries for the whole page).
 func doseViews(db *gorm.DB, doses []store.DoseInstance) ([]DoseView, error) {
 	ids := make([]int64, 0, len(doses))
 	for _, d := range doses {
@@ -82,9 +91,52 @@ func doseViews(db *gorm.DB, doses []store.DoseInstance) ([]DoseView, error) {
 	if err != nil {
 		return nil, err
 	}
+	vers, err := loadVersions(db, doses)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]DoseView, 0, len(doses))
 	for _, d := range doses {
-		out = append(out, doseView(d, regs[d.RegimenID]))
+		r := regs[d.RegimenID]
+		if d.VersionID != nil {
+			if v, ok := vers[*d.VersionID]; ok {
+				r = v // what was prescribed when the dose was scheduled
+			}
+		}
+		out = append(out, doseView(d, r))
+	}
+	return out, nil
+}
+
+// loadVersions loads the regimen versions the doses were scheduled under,
+// as regimenInfo (medication, quantity, unit), so a past dose keeps showing
+// what was prescribed then after the regimen changes.
+func loadVersions(db *gorm.DB, doses []store.DoseInstance) (map[int64]regimenInfo, error) {
+	var ids []int64
+	for _, d := range doses {
+		if d.VersionID != nil {
+			ids = append(ids, *d.VersionID)
+		}
+	}
+	out := map[int64]regimenInfo{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var vs []store.RegimenVersion
+	if err := db.Where("id IN ?", ids).Find(&vs).Error; err != nil {
+		return nil, err
+	}
+	medIDs := make([]int64, 0, len(vs))
+	for _, v := range vs {
+		medIDs = append(medIDs, v.MedicationID)
+	}
+	byID, err := loadMeds(db, medIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vs {
+		out[v.ID] = regimenInfo{Regimen: store.Regimen{ID: v.RegimenID, MedicationID: v.MedicationID, DoseQuantity: v.DoseQuantity,
+			DoseUnit: v.DoseUnit, AsNeeded: v.AsNeeded}, Med: byID[v.MedicationID]}
 	}
 	return out, nil
 }

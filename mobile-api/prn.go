@@ -8,6 +8,7 @@ import (
 	"github.com/doseloop/doseloop/apperr"
 	"github.com/doseloop/doseloop/auth"
 	"github.com/doseloop/doseloop/httpx"
+	"github.com/doseloop/doseloop/schedule"
 	"github.com/doseloop/doseloop/store"
 	"github.com/gin-gonic/gin"
 	"gorm.io/gorm"
@@ -55,14 +56,13 @@ func (a *API) handlePRN(c *gin.Context) {
 		if err := checkPRNLimit(tx, reg, at); err != nil {
 			return err
 		}
-		local := at.In(zone(pt.TimeZone))
-		dose = store.DoseInstance{PatientID: pt.ID, RegimenID: reg.ID, ScheduledAt: at, LocalDate: local.Format("2006-01-02"),
-			LocalTime: local.Format("15:04"), State: store.DoseTaken, TakenAt: &at, Source: "patient", CreatedAt: now, UpdatedAt: now}
-		if err := tx.Create(&dose).Error; errors.Is(err, gorm.ErrDuplicatedKey) {
+		d, err := schedule.RecordPRN(tx, reg, pt, at, actor(auth.PrincipalOf(c)), now)
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			return apperr.E(apperr.Conflict, "a dose of this medication is already logged at %s", at.Format(time.RFC3339)).WithReason("duplicate")
 		} else if err != nil {
 			return err
 		}
+		dose = *d
 		return nil
 	})
 	if err != nil {

@@ -33,6 +33,9 @@ func RecordDeviceTakes(tx *gorm.DB, dispenserID int64, takes []DeviceTake, doubl
 
 func deviceTakes(tx *gorm.DB, actor Actor, takes []DeviceTake, now time.Time) error {
 	pg := store.IsPostgres(tx)
+	if pg {
+		return deviceTakesPG(tx, actor, takes, now)
+	}
 	ids := make([]int64, len(takes))
 	at, onTime := newCase(pg), newCase(pg)
 	for i, t := range takes {

@@ -71,13 +71,28 @@ func insertPRN(tx *gorm.DB, reg *store.Regimen, takenAt time.Time, source string
 	if err := tx.Select("id, time_zone").Take(&pt, reg.PatientID).Error; err != nil {
 		return nil, err
 	}
+	return RecordPRN(tx, reg, &pt, takenAt, Actor{Source: source}, tx.NowFunc())
+}
+
+// RecordPRN writes an as-needed dose of reg taken at takenAt, under reg's
+// current version, labelled in pt's zone, with its history row. The caller
+// has checked the limit. A second dose at the same instant fails with
+// gorm.ErrDuplicatedKey (unique per regimen and instant).
+func RecordPRN(tx *gorm.DB, reg *store.Regimen, pt *store.Patient, takenAt time.Time, actor Actor, now time.Time) (*store.DoseInstance, error) {
 	loc, err := LoadZone(pt.TimeZone)
 	if err != nil {
 		return nil, err
 	}
-	on, now, l := true, tx.NowFunc(), takenAt.In(loc)
-	d := store.DoseInstance{PatientID: reg.PatientID, RegimenID: reg.ID, ScheduledAt: takenAt,
-		LocalDate: l.Format("2006-01-02"), LocalTime: l.Format("15:04"), State: store.DoseTaken, OnTime: &on,
-		TakenAt: &takenAt, Source: source, CreatedAt: now, UpdatedAt: now}
-	return &d, tx.Create(&d).Error
+	vid, err := SyncVersion(tx, reg, now, nil)
+	if err != nil {
+		return nil, err
+	}
+	on, l := true, takenAt.In(loc)
+	d := store.DoseInstance{PatientID: reg.PatientID, RegimenID: reg.ID, VersionID: &vid, ScheduledAt: takenAt,
+		LocalDate: l.Format("2006-01-02"), LocalTime: l.Format("15:04"), NominalDate: l.Format("2006-01-02"),
+		State: store.DoseTaken, OnTime: &on, TakenAt: &takenAt, Source: actor.Source, CreatedAt: now, UpdatedAt: now}
+	if err := tx.Create(&d).Error; err != nil {
+		return nil, err
+	}
+	return &d, appendHistory(tx, actor, now, []change{{DoseID: d.ID, To: store.DoseTaken, Reason: "as needed"}})
 }

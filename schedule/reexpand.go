@@ -58,6 +58,7 @@ func Reexpand(tx *gorm.DB, reg *store.Regimen, pt *store.Patient, now, to time.T
 // replan is what re-expansion does to existing rows and what it inserts.
 type replan struct {
 	keep   map[int64]Occurrence // existing dose id -> its new instant and labels
+	moved  []int64              // pending doses whose instant changes (zone or travel change)
 	revive []int64              // cancelled doses wanted again
 	cancel []int64              // pending doses no longer wanted
 	insert []Occurrence
@@ -93,8 +94,11 @@ func plan(existing []futureDose, want []Occurrence, vid int64) replan {
 			continue
 		}
 		p.keep[e.ID] = o
-		if e.State == store.DoseCancelled {
+		switch {
+		case e.State == store.DoseCancelled:
 			p.revive = append(p.revive, e.ID)
+		case !e.ScheduledAt.Equal(o.At):
+			p.moved = append(p.moved, e.ID)
 		}
 	}
 	for _, e := range existing {

@@ -24,6 +24,7 @@ func (p replan) apply(tx *gorm.DB, reg *store.Regimen, vid int64, now time.Time)
 	}
 	ch := append(sameChange(p.cancel, store.DosePending, store.DoseCancelled, reasonReplanned),
 		sameChange(p.revive, store.DoseCancelled, store.DosePending, reasonReplanned)...)
+	ch = append(ch, sameChange(p.moved, store.DosePending, store.HistRescheduled, reasonReplanned)...)
 	if err := appendHistory(tx, System, now, ch); err != nil {
 		return err
 	}

@@ -54,6 +54,13 @@ func TestTravelPolicies(t *testing.T) {
 						t.Fatalf("pending doses %q, want %q", got, c.want)
 					}
 				}
+				// Identity is kept: the same dose rows move (or stay); none is cancelled and re-created.
+				var cancelled, moved int64
+				db.Model(&store.DoseInstance{}).Where("patient_id = ? AND state = ?", b.w.Patient.ID, store.DoseCancelled).Count(&cancelled)
+				db.Model(&store.DoseHistory{}).Where("to_state = ?", store.HistRescheduled).Count(&moved)
+				if cancelled != 0 || (c.policy == "local") != (moved == 3) {
+					t.Fatalf("%d doses cancelled, %d rescheduled", cancelled, moved)
+				}
 				if after := b.dose(t, t0); after.State != store.DoseTaken || after.LocalTime != "08:00" {
 					t.Fatalf("history rewritten: %+v", after)
 				}

@@ -2,6 +2,7 @@ package schedule_test
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -130,11 +131,14 @@ func fieldsOf(err error) string {
 	return strings.Join(s, ",")
 }
 
-// FuzzTiming: any input either fails validation cleanly or expands a week
-// into ordered, distinct instants without panicking.
+// FuzzTiming: any input (boundsPeriod dates included) either fails
+// validation cleanly or expands a week into doses ordered by instant with
+// distinct identities (nominal date, slot), without panicking.
 func FuzzTiming(f *testing.F) {
 	for _, s := range []string{`{"timeOfDay":["08:00","20:00"],"dayOfWeek":["mon"]}`, `{"frequency":3,"period":1,"periodUnit":"d"}`,
-		`{"frequency":1,"period":2,"periodUnit":"wk"}`, `{"maxDosePerPeriod":{"count":4,"period":1,"periodUnit":"d"}}`, `{"period":1e308}`} {
+		`{"frequency":1,"period":2,"periodUnit":"wk"}`, `{"maxDosePerPeriod":{"count":4,"period":1,"periodUnit":"d"}}`, `{"period":1e308}`,
+		`{"frequency":2,"period":1,"periodUnit":"d"}`, `{"timeOfDay":["02:00","02:30"],"boundsPeriod":{"start":"2026-13-45T99:00:00Z"}}`,
+		`{"timeOfDay":["08:00"],"boundsPeriod":{"start":"2026-03-01T00:00:00Z","end":"x","extra":1}}`} {
 		f.Add(s, false)
 	}
 	loc, _ := schedule.LoadZone("Australia/Lord_Howe")
@@ -149,10 +153,16 @@ func FuzzTiming(f *testing.F) {
 		from := utc("2026-04-01T00:00:00Z")
 		s := schedule.Span{Timing: tm, Anchor: from.Add(-100 * time.Hour), Home: loc, Zone: loc, Label: loc}
 		got := schedule.Expand(s, from, from.Add(7*24*time.Hour))
-		for i := 1; i < len(got); i++ {
-			if !got[i].At.After(got[i-1].At) {
-				t.Fatalf("not strictly ordered at %d: %v", i, got)
+		seen := map[string]bool{}
+		for i := range got {
+			if i > 0 && got[i].At.Before(got[i-1].At) {
+				t.Fatalf("not ordered at %d: %v", i, got)
 			}
+			id := got[i].NominalDate + "/" + strconv.Itoa(got[i].Slot)
+			if seen[id] {
+				t.Fatalf("identity %s twice: %v", id, got)
+			}
+			seen[id] = true
 		}
 	})
 }

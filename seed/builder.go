@@ -70,7 +70,7 @@ func (b *builder) patient(i int, p demoPatient, doc, cg1, cg2 store.User) {
 		b.create(&store.CareLink{PatientID: pt.ID, CaregiverID: &cg.ID, EscalationOrder: order + 1,
 			State: store.LinkActive, CreatedAt: b.now, AcceptedAt: &accepted})
 	}
-	start := b.now.AddDate(0, 0, -30).Truncate(24 * time.Hour)
+	start := b.now.AddDate(0, 0, -historyDays).Truncate(24 * time.Hour)
 	for c, r := range p.regimens {
 		reg := store.Regimen{PatientID: pt.ID, MedicationID: b.meds[r.med].ID, DoseQuantity: r.qty, DoseUnit: r.unit,
 			Timing: r.timing, AsNeeded: r.prn, OnTimeWindowMin: 60, GraceMin: 60, Critical: r.critical,

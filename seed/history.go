@@ -13,7 +13,7 @@ import (
 )
 
 // historyDays is how much dose history History writes.
-const historyDays = 30
+const historyDays = 190 // 90 days and the 90 before them, so every period has a trend
 
 // adherenceProfiles give each demo patient (by position) a share of doses
 // taken and of those taken late, so the dashboard shows a realistic spread:
@@ -25,7 +25,7 @@ var adherenceProfiles = []struct {
 	{0.92, 0.10, false}, {0.55, 0.30, true}, {0.99, 0.02, false}, {0.83, 0.12, false}, {0.90, 0.08, false},
 	{0.72, 0.18, false}, {0.86, 0.10, false}}
 
-// History writes the demo clinic's dose history for the 30 days before now:
+// History writes the demo clinic's dose history for the historyDays days before now:
 // taken (on time or late), missed and skipped doses, an occasional double
 // dose, and an acknowledged escalation for each missed critical dose, each
 // dose under its regimen's version and with its history. It is idempotent

@@ -21,7 +21,7 @@ func TestDemoPrintsAppLogins(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	printAppLogins(&out, d, ":8080")
+	printAppLogins(&out, d, "http://localhost:8080")
 	m := regexp.MustCompile(`http://localhost:8080/app/ \(patient (\S+), caregiver (\S+);`).FindStringSubmatch(out.String())
 	if m == nil {
 		t.Fatalf("no app line: %q", out.String())

@@ -63,17 +63,7 @@ func benchIngest(args []string, getenv func(string) string, stdout, stderr io.Wr
 	defer drop()
 	cfg.DatabaseURL = dbURL
 	ingestPerEventMatching = *matching == "per-event"
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			fmt.Fprintln(stderr, "doseloop: bench ingest:", err)
-			return 1
-		}
-		defer f.Close()
-		pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
-	}
-	res, stats, err := runIngestBench(ctx, cfg, benchPlan{batch: *batch, devices: *devices, dur: *dur, conc: *conc, rate: *rate, retry: *retry, refDur: *refDur}, stdout)
+	res, stats, err := runIngestBench(ctx, cfg, benchPlan{batch: *batch, devices: *devices, dur: *dur, conc: *conc, rate: *rate, retry: *retry, refDur: *refDur, profile: *cpuProfile}, stdout)
 	if err != nil {
 		fmt.Fprintln(stderr, "doseloop: bench ingest:", err)
 		return 1
@@ -97,6 +87,7 @@ type benchPlan struct {
 	dur                  time.Duration
 	rate, retry          float64
 	refDur               time.Duration
+	profile              string // CPU profile file of the load phase, or ""
 }
 
 // ingestStats is the database check plus the raw insert reference.
@@ -128,9 +119,14 @@ func runIngestBench(ctx context.Context, cfg Config, plan benchPlan, stdout io.W
 	}
 	fmt.Fprintf(stdout, "ingest: provisioned devices=%d doses=%d in %s; driving %s of load (concurrency %d)\n",
 		plan.devices, fleet.Doses, time.Since(start).Round(time.Millisecond), plan.dur, plan.conc)
+	stopProfile, err := startProfile(plan.profile)
+	if err != nil {
+		return nil, nil, err
+	}
 	load := &sim.Load{Walkers: fleet.Walkers, Batch: plan.batch, Concurrency: plan.conc, Duration: plan.dur,
 		Rate: plan.rate, RetryChance: plan.retry, GiveUp: 30 * time.Second}
 	res := load.Run(ctx)
+	stopProfile()
 	stats, err := benchfleet.Check(ctx, a.db, fleet.ClinicID, res.Acked, res.Sent)
 	if err != nil {
 		return nil, nil, err
@@ -139,6 +135,23 @@ func runIngestBench(ctx context.Context, cfg Config, plan benchPlan, stdout io.W
 	// events) on the same pool, table and indexes.
 	raw, err := rawInsertRate(ctx, a.db, fleet.ClinicID, plan.batch, plan.conc, plan.refDur)
 	return res, &ingestStats{Stats: stats, RawPerS: raw}, err
+}
+
+// startProfile starts a CPU profile into file (none when file is "") and
+// returns what stops it.
+func startProfile(file string) (func(), error) {
+	if file == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func freeLoopback() string {

@@ -15,24 +15,35 @@ import (
 // expandedRow is one dose row the expansion wrote.
 type expandedRow struct {
 	PatientID, RegimenID int64
+	VersionID            *int64
+	NominalDate          string
+	Slot                 *int
 	ScheduledAt          time.Time
 	LocalDate, LocalTime string
 }
 
-// rawExpandSeconds deletes the future doses the expansion wrote at now
-// (untimed) and times writing the same rows back with multi-row INSERT ...
-// ON CONFLICT DO NOTHING, 1,000 rows per statement and 2,000 regimens' rows
-// per transaction as ExtendHorizons does. It returns the seconds and rows.
+// refShift moves the reference's copies of the expanded doses far past
+// every horizon: dose history is append-only, so the expansion's rows cannot
+// be deleted and written again, and writing them again under a new identity
+// (the same shape, other dates) costs what writing them did.
+const refShift = 700
+
+// rawExpandSeconds times writing the rows the expansion wrote at now again,
+// as copies refShift days later, by hand: multi-row INSERT ... RETURNING id
+// of 1,000 doses and one multi-row INSERT of their "scheduled" history rows
+// per statement pair, ≈ 2,000 regimens' rows per transaction as
+// ExtendHorizons does. It returns the seconds and the dose rows.
 func rawExpandSeconds(ctx context.Context, db *gorm.DB, now time.Time) (float64, int, error) {
 	db = db.WithContext(ctx)
 	var rows []expandedRow
-	where := "created_at = ? AND scheduled_at >= ? AND state = 'pending'"
-	if err := db.Table("dose_instances").Select("patient_id, regimen_id, scheduled_at, local_date, local_time").
-		Where(where, now, now).Order("regimen_id, scheduled_at").Scan(&rows).Error; err != nil {
+	if err := db.Table("dose_instances").
+		Select("patient_id, regimen_id, version_id, nominal_date, slot, scheduled_at, local_date, local_time").
+		Where("created_at = ? AND scheduled_at >= ? AND state = 'pending'", now, now).Order("regimen_id, scheduled_at").
+		Scan(&rows).Error; err != nil {
 		return 0, 0, err
 	}
-	if err := db.Exec("DELETE FROM dose_instances WHERE "+where, now, now).Error; err != nil {
-		return 0, 0, err
+	for i := range rows {
+		rows[i].shift()
 	}
 	total, t := len(rows), time.Now()
 	for len(rows) > 0 {
@@ -53,19 +64,51 @@ func rawExpandSeconds(ctx context.Context, db *gorm.DB, now time.Time) (float64,
 	return time.Since(t).Seconds(), total, nil
 }
 
+func (r *expandedRow) shift() {
+	r.ScheduledAt = r.ScheduledAt.AddDate(0, 0, refShift)
+	for _, d := range []*string{&r.NominalDate, &r.LocalDate} {
+		if t, err := time.Parse(time.DateOnly, *d); err == nil {
+			*d = t.AddDate(0, 0, refShift).Format(time.DateOnly)
+		}
+	}
+}
+
 func rawInsertDoses(tx *gorm.DB, rows []expandedRow, now time.Time) error {
 	var sb strings.Builder
-	sb.WriteString("INSERT INTO dose_instances (patient_id, regimen_id, scheduled_at, local_date, local_time, state, created_at, updated_at) VALUES ")
-	args := make([]any, 0, len(rows)*8)
+	sb.WriteString(`INSERT INTO dose_instances (patient_id, regimen_id, version_id, nominal_date, slot, scheduled_at,
+		local_date, local_time, state, created_at, updated_at) VALUES `)
+	args := make([]any, 0, len(rows)*11)
 	for i, r := range rows {
 		if i > 0 {
 			sb.WriteByte(',')
 		}
-		sb.WriteString("(?,?,?,?,?,?,?,?)")
-		args = append(args, r.PatientID, r.RegimenID, r.ScheduledAt, r.LocalDate, r.LocalTime, "pending", now, now)
+		sb.WriteString("(?,?,?,?,?,?,?,?,?,?,?)")
+		args = append(args, r.PatientID, r.RegimenID, r.VersionID, r.NominalDate, r.Slot, r.ScheduledAt, r.LocalDate, r.LocalTime,
+			"pending", now, now)
 	}
-	sb.WriteString(" ON CONFLICT (regimen_id, scheduled_at) DO NOTHING")
-	return tx.Exec(sb.String(), args...).Error
+	sb.WriteString(" ON CONFLICT DO NOTHING RETURNING id")
+	var ids []int64
+	if err := tx.Raw(sb.String(), args...).Scan(&ids).Error; err != nil {
+		return err
+	}
+	return rawHistory(tx, ids, "", "scheduled", "", now)
+}
+
+// rawHistory inserts one history row per dose with one multi-row INSERT.
+func rawHistory(tx *gorm.DB, ids []int64, from, to, reason string, now time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	var sb strings.Builder
+	args := make([]any, 0, len(ids)*6)
+	for i, id := range ids {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString("(?,?,?,?,?,?)")
+		args = append(args, id, from, to, now, "system", reason)
+	}
+	return tx.Exec("INSERT INTO dose_history (dose_id, from_state, to_state, at, source, reason) VALUES "+sb.String(), args...).Error
 }
 
 // sweptAlert is one alert the sweep opened.
@@ -77,10 +120,11 @@ type sweptAlert struct {
 }
 
 // rawSweepSeconds undoes what the sweep at now wrote (untimed: its alerts
-// and any outbox rows of them are deleted, its doses made pending again) and
-// times writing the same final rows by hand: per chunk of batch doses, one
-// transaction with one UPDATE of the doses by id and one multi-row INSERT of
-// their alerts. It returns the seconds and the rows written.
+// and any outbox rows of them are deleted, its doses made pending again; the
+// append-only history keeps its rows) and times writing the same final rows
+// by hand: per chunk of batch doses, one transaction with one UPDATE of the
+// doses by id, one multi-row INSERT of their alerts and one of their history
+// rows. It returns the seconds and the rows written.
 func rawSweepSeconds(ctx context.Context, db *gorm.DB, now time.Time, batch int) (float64, int, error) {
 	db = db.WithContext(ctx)
 	var doses []int64
@@ -107,7 +151,7 @@ func rawSweepSeconds(ctx context.Context, db *gorm.DB, now time.Time, batch int)
 			return 0, 0, err
 		}
 	}
-	return time.Since(t).Seconds(), len(doses) + len(alerts), nil
+	return time.Since(t).Seconds(), 2*len(doses) + len(alerts), nil
 }
 
 func undoSweep(db *gorm.DB, now time.Time) error {
@@ -126,6 +170,11 @@ func undoSweep(db *gorm.DB, now time.Time) error {
 func rawSweepChunk(tx *gorm.DB, ids []int64, alerts map[int64]sweptAlert, now time.Time) error {
 	if err := tx.Exec("UPDATE dose_instances SET state = 'missed', missed_at = ?, updated_at = ? WHERE id IN ?", now, now, ids).Error; err != nil {
 		return err
+	}
+	for chunk := ids; len(chunk) > 0; chunk = chunk[min(len(chunk), 1000):] {
+		if err := rawHistory(tx, chunk[:min(len(chunk), 1000)], "pending", "missed", "grace period passed", now); err != nil {
+			return err
+		}
 	}
 	var sb strings.Builder
 	args := make([]any, 0, len(ids)*7)

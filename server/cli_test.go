@@ -146,3 +146,15 @@ func TestProbe(t *testing.T) {
 		t.Fatalf("probe of a closed server: exit %d", code)
 	}
 }
+
+// TestBrowserURL: the demo prints a URL a person can open, whatever the
+// listen address looks like.
+func TestBrowserURL(t *testing.T) {
+	t.Parallel()
+	for addr, want := range map[string]string{":8080": "http://localhost:8080", "127.0.0.1:18080": "http://127.0.0.1:18080",
+		"0.0.0.0:80": "http://localhost:80", "[::]:9090": "http://localhost:9090", "clinic.lan:8080": "http://clinic.lan:8080"} {
+		if got := (&app{cfg: Config{Addr: addr}}).browserURL(); got != want {
+			t.Errorf("%s: %s, want %s", addr, got, want)
+		}
+	}
+}

@@ -13,6 +13,7 @@ var benches = map[string]func(args []string, getenv func(string) string, stdout,
 	"notify":   benchNotify,
 	"report":   benchReport,
 	"failover": benchFailover,
+	"soak":     benchSoak,
 }
 
 // cmdBench runs one of the documented benchmarks (see README, Benchmarks).

@@ -45,6 +45,9 @@ type Config struct {
 	Retention               retention.Policy // DOSELOOP_RETENTION_*_DAYS (config_retention.go)
 	FirebaseWeb             *firebaseWeb     // DOSELOOP_FIREBASE_WEB_*: the web app's push config; nil = push off (config_app.go)
 	AppURL                  string           // DOSELOOP_APP_URL: the app's public https URL, linked from web push notifications
+	// dispatchLease overrides the outbox claim lease (0: the default). Only
+	// bench soak sets it: on its fast clock a real send takes simulated hours.
+	dispatchLease time.Duration
 }
 
 type env struct {
@@ -168,7 +171,7 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 		Retention:               e.retention(),
 	}
 	e.publicURL(c.PublicURL)
-	c.FirebaseWeb, c.AppURL = loadAppConfig(e, c.FirebaseProjectID)
+	c.FirebaseWeb, c.AppURL = loadAppConfig(e, c.FirebaseProjectID, c.PublicURL)
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = store.DefaultURL
 	}

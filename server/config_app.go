@@ -13,8 +13,9 @@ type firebaseWeb = webapp.FirebaseWeb
 // DOSELOOP_FIREBASE_WEB_* values come from the Firebase console (project
 // settings → your web app, and Cloud Messaging → Web Push certificates);
 // they are public by design (every browser receives them). All or none:
-// with none, the app works and says that push is off.
-func loadAppConfig(e *env, projectID string) (*webapp.FirebaseWeb, string) {
+// with none, the app works and says that push is off. DOSELOOP_APP_URL
+// defaults to DOSELOOP_PUBLIC_URL + "/app/".
+func loadAppConfig(e *env, projectID, publicURL string) (*webapp.FirebaseWeb, string) {
 	fw := &webapp.FirebaseWeb{
 		APIKey:            e.str("FIREBASE_WEB_API_KEY", ""),
 		ProjectID:         e.str("FIREBASE_WEB_PROJECT_ID", projectID),
@@ -22,7 +23,11 @@ func loadAppConfig(e *env, projectID string) (*webapp.FirebaseWeb, string) {
 		AppID:             e.str("FIREBASE_WEB_APP_ID", ""),
 		VAPIDKey:          e.str("FIREBASE_WEB_VAPID_KEY", ""),
 	}
-	appURL := e.str("APP_URL", "")
+	def := ""
+	if publicURL != "" {
+		def = publicURL + "/app/"
+	}
+	appURL := e.str("APP_URL", def)
 	if appURL != "" && !strings.HasPrefix(appURL, "https://") && !strings.HasPrefix(appURL, "http://") {
 		e.fail("APP_URL", "must be an https:// URL such as https://clinic.example/app/")
 	}

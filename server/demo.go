@@ -20,9 +20,12 @@ func (a *app) startDemo(ctx context.Context, stdout io.Writer) error {
 	if err := seed.History(ctx, a.db, a.clock.Now()); err != nil {
 		return err
 	}
+	if err := seed.Attention(ctx, a.db, a.clock.Now()); err != nil {
+		return err
+	}
 	printLogins(stdout, d)
-	fmt.Fprintf(stdout, "Dashboard: http://localhost%s/web/ (sign in as a physician or the admin)\n", a.cfg.Addr)
-	printAppLogins(stdout, d, a.cfg.Addr)
+	fmt.Fprintf(stdout, "Dashboard: %s/web/ (sign in as a physician or the admin)\n", a.browserURL())
+	printAppLogins(stdout, d, a.browserURL())
 	return a.startDemoSimulation(ctx, d)
 }
 
@@ -47,7 +50,9 @@ func cmdSeed(args []string, getenv func(string) string, stdout, stderr io.Writer
 		defer a.close()
 		var d *seed.Demo
 		if d, err = seed.Seed(ctx, a.db, a.clock.Now()); err == nil {
-			err = seed.History(ctx, a.db, a.clock.Now())
+			if err = seed.History(ctx, a.db, a.clock.Now()); err == nil {
+				err = seed.Attention(ctx, a.db, a.clock.Now())
+			}
 			printLogins(stdout, d)
 		}
 	}

@@ -48,3 +48,20 @@ func loopbackOf(addr string) string {
 	}
 	return net.JoinHostPort(host, port)
 }
+
+// browserURL is the base URL to print for a person: the listen address with
+// a wildcard host shown as localhost, and https when TLS is on.
+func (a *app) browserURL() string {
+	host, port, err := net.SplitHostPort(a.cfg.Addr)
+	if err != nil {
+		host, port = "", "8080"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	scheme := "http"
+	if a.cfg.TLSCertFile != "" {
+		scheme = "https"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
+}

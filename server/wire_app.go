@@ -22,7 +22,7 @@ func (a *app) wireApp(ctx context.Context) error {
 // printAppLogins tells the demo's user where the app is and whom to sign in
 // as: the first demo patient (who has a dispenser, so the app shows its
 // live activity) and the first caregiver, who is linked to that patient.
-func printAppLogins(stdout io.Writer, d *seed.Demo, addr string) {
+func printAppLogins(stdout io.Writer, d *seed.Demo, base string) {
 	var patient, caregiver string
 	for _, l := range d.Logins {
 		if l.Role == store.RolePatient && patient == "" {
@@ -32,6 +32,6 @@ func printAppLogins(stdout io.Writer, d *seed.Demo, addr string) {
 			caregiver = l.Email
 		}
 	}
-	fmt.Fprintf(stdout, "Patient and caregiver app: http://localhost%s/app/ (patient %s, caregiver %s; password %q)\n",
-		addr, patient, caregiver, seed.DemoPassword)
+	fmt.Fprintf(stdout, "Patient and caregiver app: %s/app/ (patient %s, caregiver %s; password %q)\n",
+		base, patient, caregiver, seed.DemoPassword)
 }

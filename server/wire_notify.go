@@ -20,7 +20,7 @@ const dispatchLoops = 2
 // tokens through notify.Tokens itself.
 func (a *app) wireNotify(ctx context.Context) error {
 	d := &notify.Dispatcher{DB: a.db, Clock: a.clock, Logger: a.log, Senders: 32, FallbackAfter: a.cfg.FallbackAfter,
-		Observe: observeDispatch}
+		Observe: observeDispatch, Lease: a.cfg.dispatchLease}
 	if a.cfg.FirebaseCredentialsFile != "" {
 		ch, err := fcm.New(ctx, fcm.Config{CredentialsFile: a.cfg.FirebaseCredentialsFile, ProjectID: a.cfg.FirebaseProjectID, AppURL: a.cfg.AppURL})
 		if err != nil {

@@ -58,7 +58,7 @@ func TestBrowserDashboard(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("password"), password)))
 	_, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.ID("signin")))
 	step("submit", err)
-	step("list", chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("patients"))))
+	step("list", chromedp.Do(ctx, chromedp.Navigate(b.srv.URL+"/web/patients"), chromedp.WaitVisible(chromedp.ID("patients"))))
 	listTaking, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(row+` td[data-figure="taking"]`)))
 	step("list figure", err)
 	_, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(row+" a")))

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/doseloop/doseloop/auth"
-	"github.com/doseloop/doseloop/store"
 	"github.com/gin-gonic/gin"
 )
 
@@ -15,7 +14,6 @@ import (
 type adminTable struct {
 	Columns []string
 	Rows    [][]string
-	Filter  *auditFilter
 }
 
 func (h *Handler) showTable(c *gin.Context, nav, title, action string, t adminTable) {
@@ -31,47 +29,6 @@ func fmtTime(t *time.Time) string {
 }
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
-
-func (h *Handler) adminUsers(c *gin.Context) {
-	var users []store.User
-	if err := h.DB.WithContext(c.Request.Context()).Where("clinic_id = ?", auth.PrincipalOf(c).ClinicID).Order("role, name").Find(&users).Error; err != nil {
-		h.fail(c, err)
-		return
-	}
-	t := adminTable{Columns: []string{"Name", "Email", "Role", "Status"}}
-	for _, u := range users {
-		status := "active"
-		if u.DisabledAt != nil {
-			status = "disabled " + fmtTime(u.DisabledAt)
-		} else if u.LockedUntil != nil && u.LockedUntil.After(h.now()) {
-			status = "locked until " + fmtTime(u.LockedUntil)
-		}
-		t.Rows = append(t.Rows, []string{u.Name, u.Email, u.Role, status})
-	}
-	h.showTable(c, "users", "Users", "web.admin.users", t)
-}
-
-func (h *Handler) adminPatients(c *gin.Context) {
-	var rows []struct {
-		ID                     int64
-		Name, TimeZone, Birth  string
-		Physicians, Dispensers int
-	}
-	err := h.DB.WithContext(c.Request.Context()).Table("patients p").
-		Select(`p.id, p.name, p.time_zone, p.birth_date AS birth,
-			(SELECT COUNT(*) FROM care_team_members m WHERE m.patient_id = p.id) AS physicians,
-			(SELECT COUNT(*) FROM dispensers d WHERE d.patient_id = p.id AND d.revoked_at IS NULL) AS dispensers`).
-		Where("p.clinic_id = ?", auth.PrincipalOf(c).ClinicID).Order("p.name").Scan(&rows).Error
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	t := adminTable{Columns: []string{"ID", "Name", "Born", "Time zone", "Physicians", "Dispensers"}}
-	for _, r := range rows {
-		t.Rows = append(t.Rows, []string{id(r.ID), r.Name, r.Birth, r.TimeZone, strconv.Itoa(r.Physicians), strconv.Itoa(r.Dispensers)})
-	}
-	h.showTable(c, "admin-patients", "All patients", "web.admin.patients", t)
-}
 
 func (h *Handler) adminCareTeams(c *gin.Context) {
 	var rows []struct{ Physician, Patient string }
@@ -92,27 +49,4 @@ func (h *Handler) adminCareTeams(c *gin.Context) {
 		t.Rows = append(t.Rows, []string{r.Physician, r.Patient})
 	}
 	h.showTable(c, "care-teams", "Care teams", "web.admin.care_teams", t)
-}
-
-func (h *Handler) adminDispensers(c *gin.Context) {
-	var rows []struct {
-		store.Dispenser
-		PatientName string
-	}
-	err := h.DB.WithContext(c.Request.Context()).Table("dispensers d").Select("d.*, COALESCE(p.name, '') AS patient_name").
-		Joins("LEFT JOIN patients p ON p.id = d.patient_id").
-		Where("d.clinic_id = ?", auth.PrincipalOf(c).ClinicID).Order("d.serial").Scan(&rows).Error
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	t := adminTable{Columns: []string{"Serial", "Patient", "Model", "Last seen", "Battery", "Firmware", "Revoked"}}
-	for _, r := range rows {
-		battery := ""
-		if r.BatteryPct != nil {
-			battery = strconv.Itoa(*r.BatteryPct) + "%"
-		}
-		t.Rows = append(t.Rows, []string{r.Serial, r.PatientName, r.Model, fmtTime(r.LastSeenAt), battery, r.Firmware, fmtTime(r.RevokedAt)})
-	}
-	h.showTable(c, "dispensers", "Dispensers", "web.admin.dispensers", t)
 }

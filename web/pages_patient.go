@@ -74,6 +74,11 @@ type patientData struct {
 	Days       int
 	Periods    []int
 	Zone       string
+	Trend      trendChart
+	Team       []string
+	Caregivers []string
+	Age        int
+	Generated  string
 }
 
 type regimenFigures struct {
@@ -124,10 +129,44 @@ func (h *Handler) patientPage(c *gin.Context) {
 	if d.Missed, err = h.missed(c, pt, rep); err == nil {
 		d.Dispensers, err = h.dispensers(c, pt)
 	}
+	if err == nil {
+		d.Trend, err = h.trend(c, pt, rep)
+	}
+	if err == nil {
+		d.Team, d.Caregivers, err = h.careCircle(c, pt)
+	}
+	d.Age, d.Generated = ageOn(pt.BirthDate, h.now()), h.now().In(zoneOf(pt)).Format("2006-01-02 15:04 MST")
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	auth.Audit(c, h.DB, "web.patient.view", pt.ID, "patient", pt.ID, auth.OutcomeOK)
 	h.render(c, http.StatusOK, "patient", page{Title: pt.Name, Nav: "patients", Data: d})
+}
+
+// trendDays is the span of the weekly trend line, whatever period is shown.
+const trendDays = 90
+
+// trend plots the last 90 days week by week, reusing rep when it is that period.
+func (h *Handler) trend(c *gin.Context, pt *store.Patient, rep *report.PatientReport) (trendChart, error) {
+	if len(rep.Days) == 0 || rep.To.Sub(rep.From) < trendDays*24*time.Hour-time.Hour {
+		var err error
+		if rep, err = report.Load(c.Request.Context(), h.DB, pt, report.LastDays(trendDays, zoneOf(pt), h.now())); err != nil {
+			return trendChart{}, err
+		}
+	}
+	return buildTrend(rep.Days, rep.Overall.Threshold), nil
+}
+
+// ageOn is the age in whole years on now of someone born on birth (YYYY-MM-DD); 0 when unknown.
+func ageOn(birth string, now time.Time) int {
+	b, err := time.Parse(time.DateOnly, birth)
+	if err != nil {
+		return 0
+	}
+	age := now.Year() - b.Year()
+	if now.YearDay() < b.YearDay() {
+		age--
+	}
+	return age
 }

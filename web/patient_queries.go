@@ -60,3 +60,16 @@ func (h *Handler) dispensers(c *gin.Context, pt *store.Patient) ([]dispenserRow,
 	}
 	return out, nil
 }
+
+// careCircle names the patient's care-team physicians and active
+// caregivers (in escalation order).
+func (h *Handler) careCircle(c *gin.Context, pt *store.Patient) (team, caregivers []string, err error) {
+	db := h.DB.WithContext(c.Request.Context())
+	err = db.Table("care_team_members m").Joins("JOIN users u ON u.id = m.physician_id").
+		Where("m.patient_id = ?", pt.ID).Order("u.name").Pluck("u.name", &team).Error
+	if err == nil {
+		err = db.Table("care_links l").Joins("JOIN users u ON u.id = l.caregiver_id").
+			Where("l.patient_id = ? AND l.state = ?", pt.ID, store.LinkActive).Order("l.escalation_order").Pluck("u.name", &caregivers).Error
+	}
+	return team, caregivers, err
+}

@@ -32,15 +32,18 @@ type page struct {
 	CSRF  string
 	Role  string // the signed-in user's role; "" on the sign-in page
 	Nav   string
-	Data  any
+	// Attention counts open escalations for the navigation's badge.
+	Attention int64
+	Data      any
 }
 
-var pageNames = []string{"login", "error", "list", "patient", "regimens", "admin", "password", "mfa"}
+var pageNames = []string{"login", "error", "attention", "list", "patient", "regimens", "admin", "password", "mfa",
+	"admin_users", "admin_dispensers", "admin_audit", "admin_patients", "admin_medications"}
 
 func mustParse() map[string]*pageTemplate {
 	out := map[string]*pageTemplate{}
 	for _, name := range pageNames {
-		t := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+		t := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/forms.html", "templates/"+name+".html"))
 		out[name] = t
 	}
 	return out
@@ -52,6 +55,7 @@ func (h *Handler) render(c *gin.Context, status int, name string, p page) {
 	if v, ok := c.Get(webPrincipalKey); ok && p.Role == "" {
 		pr := v.(auth.Principal)
 		p.Role, p.CSRF = pr.Role, h.csrfToken(pr.SessionID)
+		p.Attention, _ = openAlertCount(c.Request.Context(), h.DB, pr) // a badge is not worth failing the page
 	}
 	var buf bytes.Buffer
 	if err := h.pages[name].Execute(&buf, p); err != nil {

@@ -182,7 +182,7 @@ func (h *Handler) login(c *gin.Context) {
 	h.setSession(c, tok)
 	dest := requiredPage(tok.Required)
 	if dest == "" {
-		dest = "/web/patients"
+		dest = "/web/attention"
 	}
 	c.Redirect(http.StatusSeeOther, dest)
 }

@@ -23,16 +23,20 @@ type heatCell struct {
 type heatMap struct {
 	Cells         []heatCell
 	Width, Height int
+	Cell          int // side of a day's square
 	Summary       string
 	Months        []heatLabel
+	Weekdays      []heatLabel // Mon, Thu and Sun, at their rows
 }
 
 type heatLabel struct {
-	X    int
+	X, Y int
 	Text string
 }
 
-const cell, gap, left, top = 14, 3, 30, 16
+// Days are squares big enough to read and hover at any period; the SVG
+// shrinks (never grows) to fit its card, so 90 days fit a phone.
+const cell, gap, left, top = 24, 4, 34, 20
 
 func buildHeatMap(r *report.PatientReport, zone *time.Location) heatMap {
 	byDate := map[string]report.Day{}
@@ -57,14 +61,29 @@ func buildHeatMap(r *report.PatientReport, zone *time.Location) heatMap {
 			full += b2i(day.Covered)
 		}
 		if d.Day() == 1 || i == 0 {
-			hm.Months = append(hm.Months, heatLabel{X: c.X, Text: d.Format("Jan")})
+			hm.addMonth(heatLabel{X: c.X, Text: d.Format("Jan")})
 		}
 		hm.Cells = append(hm.Cells, c)
 		hm.Width = c.X + cell + 4
 	}
-	hm.Height = top + 7*(cell+gap) + 4
+	hm.Height, hm.Cell = top+7*(cell+gap)+4, cell
+	for _, row := range []int{0, 3, 6} {
+		hm.Weekdays = append(hm.Weekdays, heatLabel{Y: top + row*(cell+gap) + cell*2/3, Text: [...]string{"Mon", "", "", "Thu", "", "", "Sun"}[row]})
+	}
 	hm.Summary = fmt.Sprintf("%d days with doses due; on %d of them every dose was taken.", len(r.Days), full)
 	return hm
+}
+
+// monthGap is the room a month label needs (px); a label closer to the one
+// before it replaces it, so "Oct" and "Nov" never overlap as "OctNov".
+const monthGap = 3 * (cell + gap)
+
+func (hm *heatMap) addMonth(l heatLabel) {
+	if n := len(hm.Months); n > 0 && l.X-hm.Months[n-1].X < monthGap {
+		hm.Months[n-1] = l
+		return
+	}
+	hm.Months = append(hm.Months, l)
 }
 
 // Colours are a colour-blind-safe sequential scale, with the ratio also in

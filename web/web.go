@@ -19,6 +19,7 @@ type Handler struct {
 	Clock         clock.Clock
 	Auth          *auth.Service
 	SecureCookies bool // true forces Secure cookies; false lets them follow the request's scheme
+	PasswordCost  int  // bcrypt cost for passwords the admin pages set; 0: the default
 	csrfKey       []byte
 	pages         map[string]*pageTemplate
 }
@@ -44,18 +45,32 @@ func (h *Handler) Register(r gin.IRouter) {
 	s.GET("/mfa", h.mfaPage)
 	s.POST("/mfa", h.startMFA)
 	s.POST("/mfa/enable", h.enableMFA)
-	s.GET("", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/web/patients") })
+	s.GET("", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/web/attention") })
+	s.GET("/attention", h.attentionPage)
+	s.POST("/alerts/:aid/ack", h.ackAlert)
 	s.GET("/patients", h.listPage)
 	s.GET("/patients/:id", h.patientPage)
+	s.GET("/patients/:id/report.pdf", h.reportPDF)
 	s.GET("/patients/:id/regimens", h.regimensPage)
 	s.POST("/patients/:id/regimens", h.createRegimen)
 	s.POST("/patients/:id/regimens/:rid", h.changeRegimen)
 	s.POST("/patients/:id/regimens/:rid/stop", h.stopRegimen)
+	s.GET("/patients/:id/regimens/:rid/edit", h.editPage)
+	s.GET("/patients/:id/regimens/:rid/stop", h.stopPage)
 	a := s.Group("/admin", h.adminOnly)
 	a.GET("/users", h.adminUsers)
+	a.POST("/users", h.createUser)
+	a.POST("/users/:uid/:action", h.userAction)
+	a.POST("/mfa", h.requireMFA)
 	a.GET("/patients", h.adminPatients)
+	a.POST("/patients", h.addPatient)
+	a.POST("/patients/:pid/:action", h.patientAction)
+	a.GET("/medications", h.adminMedications)
+	a.POST("/medications", h.addMedication)
 	a.GET("/care-teams", h.adminCareTeams)
 	a.GET("/dispensers", h.adminDispensers)
+	a.POST("/dispensers", h.provision)
+	a.POST("/dispensers/:serial/:action", h.dispenserAction)
 	a.GET("/audit", h.adminAudit)
 }
 

@@ -27,10 +27,11 @@ func TestSignInListAndPatient(t *testing.T) {
 		if res, _ := c.get("/web/patients"); res.Request.URL.Path != "/web/login" {
 			t.Fatalf("signed-out list went to %s, want the sign-in page", res.Request.URL.Path)
 		}
-		res, body := c.login(b.w.Physician.Email)
-		if res.StatusCode != 200 || res.Request.URL.Path != "/web/patients" {
-			t.Fatalf("after sign-in: %d at %s", res.StatusCode, res.Request.URL.Path)
+		res, _ := c.login(b.w.Physician.Email)
+		if res.StatusCode != 200 || res.Request.URL.Path != "/web/attention" {
+			t.Fatalf("after sign-in: %d at %s, want the needs-attention page", res.StatusCode, res.Request.URL.Path)
 		}
+		res, body := c.get("/web/patients")
 		if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") {
 			t.Errorf("CSP = %q", csp)
 		}

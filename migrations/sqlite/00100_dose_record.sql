@@ -1,4 +1,10 @@
+-- +goose NO TRANSACTION
 -- +goose Up
+-- Not in goose's transaction: rebuilding dose_instances needs foreign key
+-- enforcement off, which SQLite only allows outside a transaction; the
+-- migration opens its own (BEGIN ... COMMIT) on goose's one connection.
+PRAGMA foreign_keys = OFF;
+BEGIN;
 -- Record integrity (issue 10): immutable regimen versions, dose identity
 -- (version, nominal local date, slot), an append-only dose history, and
 -- absences that exclude doses. Existing rows are kept: every regimen gets
@@ -39,9 +45,9 @@ ALTER TABLE patient_absences ADD COLUMN created_at DATETIME;
 UPDATE patient_absences SET kind = 'hospitalised' WHERE lower(reason) LIKE 'hospital%';
 
 -- SQLite cannot drop the table-level UNIQUE (regimen_id, scheduled_at), so
--- dose_instances is rebuilt (same ids; the foreign keys of alerts,
--- dose_events and the outbox are checked at commit).
-PRAGMA defer_foreign_keys = ON;
+-- dose_instances is rebuilt with the same ids (SQLite's documented
+-- procedure: new table, copy, drop, rename; the foreign keys of alerts,
+-- dose_events and the outbox name "dose_instances" and find the same ids).
 CREATE TABLE dose_instances_new (
     id               INTEGER PRIMARY KEY AUTOINCREMENT,
     patient_id       BIGINT NOT NULL REFERENCES patients(id),
@@ -109,10 +115,13 @@ SELECT id, '', state, updated_at, 'system', 'state before record history (migrat
 -- History rows are never changed: the database refuses it too.
 CREATE TRIGGER dose_history_no_update BEFORE UPDATE ON dose_history BEGIN SELECT RAISE(ABORT, 'dose_history is append-only'); END;
 CREATE TRIGGER dose_history_no_delete BEFORE DELETE ON dose_history BEGIN SELECT RAISE(ABORT, 'dose_history is append-only'); END;
+COMMIT;
+PRAGMA foreign_keys = ON;
 
 -- +goose Down
+PRAGMA foreign_keys = OFF;
+BEGIN;
 DROP TABLE dose_history;
-PRAGMA defer_foreign_keys = ON;
 CREATE TABLE dose_instances_old (
     id               INTEGER PRIMARY KEY AUTOINCREMENT,
     patient_id       BIGINT NOT NULL REFERENCES patients(id),
@@ -152,3 +161,5 @@ ALTER TABLE patient_absences DROP COLUMN kind;
 ALTER TABLE regimens DROP COLUMN current_version_id;
 ALTER TABLE regimens DROP COLUMN late_limit_min;
 DROP TABLE regimen_versions;
+COMMIT;
+PRAGMA foreign_keys = ON;
