@@ -39,7 +39,16 @@ func VerifyChains(ctx context.Context, db *gorm.DB) (ChainReport, error) {
 }
 
 func verifyChain(ctx context.Context, db *gorm.DB, chain int64, rep *ChainReport) error {
-	prev, lastID, prevID := "", int64(0), int64(0)
+	// A chain the retention job pruned starts after its anchor: the last
+	// row removed by policy.
+	var anchor struct {
+		ThroughID int64
+		Hash      string
+	}
+	if err := db.WithContext(ctx).Raw(`SELECT through_id, hash FROM audit_chain_anchors WHERE chain_key = ?`, chain).Scan(&anchor).Error; err != nil {
+		return err
+	}
+	prev, lastID, prevID := anchor.Hash, anchor.ThroughID, anchor.ThroughID
 	for {
 		var rows []store.AuditEntry
 		err := db.WithContext(ctx).Where("chain_key = ? AND id > ?", chain, lastID).Order("id").Limit(1000).Find(&rows).Error

@@ -32,13 +32,12 @@ func (s *Service) promoteNext(c *gin.Context, d *store.Dispenser) error {
 // auditDevice writes an audit row for something the device itself did.
 // auth.Audit takes the clinic from the signed-in user, and here there is
 // none: the row carries the dispenser's clinic so its admins see it in the
-// clinic's audit log, and no actor.
+// clinic's audit log, and no actor. auth.Record appends it to that clinic's
+// hash chain like every other row.
 func (s *Service) auditDevice(c *gin.Context, d *store.Dispenser, action string, now time.Time) {
-	e := store.AuditEntry{At: now, ClinicID: &d.ClinicID, Action: action, PatientID: d.PatientID, ObjectType: "dispenser",
-		ObjectID: itoa(d.ID), Outcome: auth.OutcomeOK, RequestID: httpx.RequestID(c)}
-	if err := s.DB.WithContext(c.Request.Context()).Create(&e).Error; err != nil {
-		slog.ErrorContext(c.Request.Context(), "audit write failed", "request_id", e.RequestID, "action", action, "err", err)
-	}
+	auth.Record(c.Request.Context(), s.DB, store.AuditEntry{At: now, ClinicID: &d.ClinicID, Action: action,
+		PatientID: d.PatientID, ObjectType: "dispenser", ObjectID: itoa(d.ID), Outcome: auth.OutcomeOK,
+		RequestID: httpx.RequestID(c)})
 }
 
 // claimTimestamp accepts ts as the device's newest fresh-only request

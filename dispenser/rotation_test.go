@@ -1,12 +1,14 @@
 package dispenser_test
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/doseloop/doseloop/auth"
 	"github.com/doseloop/doseloop/store"
 )
 
@@ -88,6 +90,10 @@ func TestKeyRotationWithOverlap(t *testing.T) {
 		}
 		if got := b.audited("dispenser.key_next", "refused"); got != 4 {
 			t.Errorf("refused next keys audited %d times, want 4", got)
+		}
+		// The device's own rotation row is chained like every other row.
+		if rep, err := auth.VerifyChains(context.Background(), b.db); err != nil || !rep.OK() {
+			t.Errorf("audit chain after rotation: %+v %v", rep, err)
 		}
 	})
 }

@@ -45,6 +45,9 @@ func (a *API) handleAck(c *gin.Context) {
 		if apperr.Is(err, apperr.Conflict) {
 			outcome = auth.OutcomeRefused
 		}
+		if al.PatientID == 0 {
+			al.PatientID = auth.TargetPatient(c, a.DB, auth.TableAlerts, id)
+		}
 		auth.Audit(c, a.DB, "alert.ack", al.PatientID, "alert", id, outcome)
 		httpx.Fail(c, err)
 		return
@@ -99,7 +102,7 @@ func (a *API) handleMute(c *gin.Context) {
 		return
 	}
 	if res.RowsAffected == 0 {
-		auth.Audit(c, a.DB, "patient.mute", 0, "patient", id, auth.OutcomeDenied)
+		auth.Audit(c, a.DB, "patient.mute", id, "patient", id, auth.OutcomeDenied)
 		httpx.Fail(c, auth.ErrPatientNotFound)
 		return
 	}

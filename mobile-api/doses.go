@@ -64,6 +64,9 @@ func (a *API) actOnDose(c *gin.Context, action string, act doseAction) {
 		case apperr.Conflict, apperr.Invalid:
 			outcome = auth.OutcomeRefused
 		}
+		if d.PatientID == 0 { // refused before the dose was visible: file it under its patient
+			d.PatientID = auth.TargetPatient(c, a.DB, auth.TableDoses, id)
+		}
 		auth.Audit(c, a.DB, action, d.PatientID, "dose", id, outcome)
 		httpx.Fail(c, err)
 		return

@@ -35,7 +35,7 @@ func (a *API) handleEndLink(c *gin.Context) {
 	}
 	var link store.CareLink
 	if err := a.db(c).Scopes(scope).Take(&link).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-		auth.Audit(c, a.DB, "link.end", 0, "care_link", id, auth.OutcomeDenied)
+		auth.Audit(c, a.DB, "link.end", auth.TargetPatient(c, a.DB, auth.TableLinks, id), "care_link", id, auth.OutcomeDenied)
 		httpx.Fail(c, errNotFound("care link"))
 		return
 	} else if err != nil {

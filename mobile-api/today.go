@@ -38,7 +38,7 @@ func (a *API) handleCaregiverToday(c *gin.Context) {
 			return
 		}
 	}
-	auth.Audit(c, a.DB, "doses.today", 0, "patient", id, auth.OutcomeDenied)
+	auth.Audit(c, a.DB, "doses.today", id, "patient", id, auth.OutcomeDenied)
 	httpx.Fail(c, err)
 }
 

@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"strings"
 	"time"
 
 	"github.com/doseloop/doseloop/store"
@@ -36,13 +37,31 @@ func appendHistory(tx *gorm.DB, actor Actor, at time.Time, changes []change) err
 	if len(changes) == 0 {
 		return nil
 	}
-	rows := make([]store.DoseHistory, len(changes))
-	for i, c := range changes {
-		rows[i] = store.DoseHistory{DoseID: c.DoseID, FromState: c.From, ToState: c.To, At: at.UTC(),
-			ActorUserID: actor.UserID, DispenserID: actor.DispenserID, Source: actor.Source, Reason: c.Reason,
-			CorrectsID: c.CorrectsID}
+	for len(changes) > 0 {
+		n := min(len(changes), historyBatch)
+		if err := insertHistory(tx, actor, at.UTC(), changes[:n]); err != nil {
+			return err
+		}
+		changes = changes[n:]
 	}
-	return tx.CreateInBatches(rows, historyBatch).Error
+	return nil
+}
+
+// insertHistory is one hand-built multi-row INSERT: the expansion and the
+// sweep append thousands of rows per transaction, and building them through
+// GORM's reflection cost more than writing them.
+func insertHistory(tx *gorm.DB, actor Actor, at time.Time, changes []change) error {
+	var sb strings.Builder
+	sb.WriteString(`INSERT INTO dose_history (dose_id, from_state, to_state, at, actor_user_id, dispenser_id, source, reason, corrects_id) VALUES `)
+	args := make([]any, 0, len(changes)*9)
+	for i, c := range changes {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString("(?,?,?,?,?,?,?,?,?)")
+		args = append(args, c.DoseID, c.From, c.To, at, actor.UserID, actor.DispenserID, actor.Source, c.Reason, c.CorrectsID)
+	}
+	return tx.Exec(sb.String(), args...).Error
 }
 
 // sameChange is one change applied to many doses.

@@ -36,6 +36,8 @@ func TestAppBrowserCaregiver(t *testing.T) {
 		t.Fatalf("alert not acknowledged: %+v", alert)
 	}
 
+	ab.pushAck()
+
 	// Two more hours of scheduler ticks: the ladder's later steps never fire.
 	grace := ab.recipientID("Grace Miller")
 	for range 24 {
@@ -86,4 +88,27 @@ func (ab *appBrowser) escalateUntilCaregiver(name string) store.Alert {
 	}
 	ab.t.Fatalf("no escalation reached %s", name)
 	return store.Alert{}
+}
+
+// pushAck acknowledges another open alert from its push notification's
+// Acknowledge button, without opening the inbox.
+func (ab *appBrowser) pushAck() {
+	var other store.Alert
+	omar := ab.recipientID("Omar Haddad")
+	ab.must(ab.app.db.Where("acknowledged_at IS NULL AND closed_at IS NULL AND dose_id IS NOT NULL AND patient_id IN (SELECT patient_id FROM care_links WHERE caregiver_id = ? AND state = ?)",
+		omar, store.LinkActive).Order("id").Take(&other).Error)
+	var pt store.Patient
+	ab.must(ab.app.db.Take(&pt, other.PatientID).Error)
+	tag := fmt.Sprintf("dose-%d", *other.DoseID)
+	got := ab.deliverPush(ab.webpushOnTheWire(store.OutboxPayload{Template: "missed_dose_caregiver", DoseID: *other.DoseID, AlertID: other.ID,
+		PatientID: pt.ID, PatientName: pt.Name, LocalTime: "07:00"}), tag)
+	if !strings.Contains(got, `"ack=Acknowledge"`) || !strings.Contains(got, fmt.Sprintf(`"link":"/app/#/alerts/%d"`, other.ID)) {
+		ab.t.Errorf("caregiver notification: %s", got)
+	}
+	ab.check("caregiver-push")
+	ab.press(tag, "ack", func() bool {
+		var a store.Alert
+		ab.must(ab.app.db.Take(&a, other.ID).Error)
+		return a.AcknowledgedAt != nil
+	})
 }

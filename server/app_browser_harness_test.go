@@ -124,7 +124,7 @@ func js[T any](ab *appBrowser, expr string) T {
 // until waits (in real time, for the browser) until expr is true.
 func (ab *appBrowser) until(what, expr string) {
 	ab.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // generous: CI machines are shared
 	for time.Now().Before(deadline) {
 		ctx, cancel := context.WithTimeout(ab.ctx, 5*time.Second)
 		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("Promise.resolve("+expr+").then(v => !!v)", chromedp.EvalAwaitPromise))

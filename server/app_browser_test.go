@@ -195,7 +195,26 @@ func (ab *appBrowser) offlineTake(id, recordedMeanwhile int64) {
 // worker (ServiceWorker.deliverPushMessage), checks the notification and
 // its buttons, and presses Taken: the dose is recorded through the API.
 func (ab *appBrowser) pushTake(id int64) {
-	wire := ab.webpushOnTheWire(id)
+	wire := ab.webpushOnTheWire(store.OutboxPayload{Template: "dose_reminder", DoseID: id, Medication: "Metformin 500 mg", LocalTime: "08:00"})
+	tag := fmt.Sprintf("dose-%d", id)
+	got := ab.deliverPush(wire, tag)
+	for _, want := range []string{`"title":"Medication reminder"`, `"body":"Time for your 8:00 medication"`, `"take=Taken"`, `"snooze=Snooze 15 min"`, `"link":"/app/#/dose/` + fmt.Sprint(id)} {
+		if !strings.Contains(got, want) {
+			ab.t.Errorf("notification %s lacks %s", got, want)
+		}
+	}
+	ab.check("patient-push")
+	ab.press(tag, "take", func() bool {
+		var d store.DoseInstance
+		ab.must(ab.app.db.Take(&d, id).Error)
+		return d.State == store.DoseTaken
+	})
+}
+
+// deliverPush delivers a push payload to the app's service worker
+// (ServiceWorker.deliverPushMessage) and returns the notification it shows
+// as JSON {title, body, actions: ["action=Title"], data}.
+func (ab *appBrowser) deliverPush(wire, tag string) string {
 	regs := make(chan string, 8)
 	ab.step("listen", chromedp.Listen(ab.ctx, func(ev any) {
 		if e, ok := ev.(*serviceworker.EventWorkerRegistrationUpdated); ok {
@@ -218,43 +237,36 @@ func (ab *appBrowser) pushTake(id int64) {
 	_, err = chromedp.Call(ab.ctx, serviceworker.DeliverPushMessage, serviceworker.DeliverPushMessageParams{
 		Origin: ab.srv.URL, RegistrationID: serviceworker.RegistrationID(regID), Data: wire})
 	ab.step("deliver push", err)
-	tag := fmt.Sprintf("dose-%d", id)
 	shown := `navigator.serviceWorker.ready.then(r => r.getNotifications({tag: '` + tag + `'}))`
 	ab.until("notification shown", shown+`.then(ns => ns.length === 1)`)
-	got := js[string](ab, shown+`.then(ns => JSON.stringify({title: ns[0].title, body: ns[0].body, actions: ns[0].actions.map(a => a.action + '=' + a.title), data: ns[0].data}))`)
-	for _, want := range []string{`"title":"Medication reminder"`, `"body":"Time for your 8:00 medication"`, `"take=Taken"`, `"snooze=Snooze 15 min"`, `"link":"/app/#/dose/` + fmt.Sprint(id)} {
-		if !strings.Contains(got, want) {
-			ab.t.Errorf("notification %s lacks %s", got, want)
-		}
-	}
-	ab.check("patient-push")
-	js[bool](ab, `navigator.serviceWorker.ready.then(r => { r.active.postMessage({type: 'notification-click', tag: '`+tag+`', action: 'take'}); return true; })`)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		var d store.DoseInstance
-		ab.must(ab.app.db.Take(&d, id).Error)
-		if d.State == store.DoseTaken {
-			break
-		}
+	return js[string](ab, shown+`.then(ns => JSON.stringify({title: ns[0].title, body: ns[0].body, actions: ns[0].actions.map(a => a.action + '=' + a.title), data: ns[0].data}))`)
+}
+
+// press presses a shown notification's action button (see sw.js: DevTools
+// cannot press it, so the worker runs the same click handler on a message)
+// and waits until done reports the API recorded it and the notification closed.
+func (ab *appBrowser) press(tag, action string, done func() bool) {
+	js[bool](ab, `navigator.serviceWorker.ready.then(r => { r.active.postMessage({type: 'notification-click', tag: '`+tag+`', action: '`+action+`'}); return true; })`)
+	deadline := time.Now().Add(15 * time.Second)
+	for !done() {
 		if time.Now().After(deadline) {
-			ab.t.Fatalf("Taken on the notification did not record dose %d: %+v", id, d)
+			ab.t.Fatalf("%s on notification %s was not recorded", action, tag)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	ab.until("notification closed", shown+`.then(ns => ns.length === 0)`)
+	ab.until("notification closed", `navigator.serviceWorker.ready.then(r => r.getNotifications({tag: '`+tag+`'})).then(ns => ns.length === 0)`)
 }
 
 // webpushOnTheWire returns the push payload a browser receives for a dose
 // reminder: the webpush block the Admin SDK put on the wire, shaped as FCM
 // delivers it to the service worker ({notification, data, fcmOptions, from}).
-func (ab *appBrowser) webpushOnTheWire(id int64) string {
+func (ab *appBrowser) webpushOnTheWire(p store.OutboxPayload) string {
 	fake := fcmfake.New("p1")
 	url := fake.Start()
 	defer fake.Close()
 	ch, err := fcm.New(context.Background(), fcm.Config{ProjectID: "p1", Options: []option.ClientOption{
 		option.WithEndpoint(url + "/v1"), option.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "x"}))}})
 	ab.must(err)
-	p := store.OutboxPayload{Template: "dose_reminder", DoseID: id, Medication: "Metformin 500 mg", LocalTime: "08:00"}
 	m := &notify.Message{ID: 1, Kind: "reminder", Now: appMorning, Payload: p, Recipient: notify.Recipient{Locale: "en", LockScreenPrivate: true},
 		Target: &notify.Target{TokenID: 1, Token: "browser-token", Platform: "web"}, Text: notify.Render(p, "en", true)}
 	_, _, _, err = ch.Notify(context.Background(), m)

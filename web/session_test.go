@@ -24,7 +24,10 @@ func TestSignInSaysWhyAndSessionsTimeOut(t *testing.T) {
 			t.Fatalf("wrong password: %d", res.StatusCode)
 		}
 		mustContain(t, "wrong-password page", body, "Email or password is wrong.")
-		if _, body = c.login(b.w.Physician.Email); !strings.Contains(body, b.w.Patient.Name) {
+		if res, _ := c.login(b.w.Physician.Email); res.Request.URL.Path != "/web/attention" {
+			t.Fatalf("signed in: landed on %s, want the needs-attention page", res.Request.URL)
+		}
+		if _, body = c.get("/web/patients"); !strings.Contains(body, b.w.Patient.Name) {
 			t.Fatalf("signed in: the patient list should show the patient")
 		}
 		b.clk.Advance(14 * time.Minute)

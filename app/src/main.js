@@ -20,7 +20,16 @@ const routes = {
   caregiver: { patients: caregiver.glance, patient: caregiver.patientDay, alerts: caregiver.alerts, invitations: caregiver.invitations, settings: () => settings('caregiver', signOut) },
 };
 
-async function route(e) {
+// route renders the screen for the hash. Calls run one after another, so
+// the screen of the latest call is the one left on the page even when an
+// earlier one (a refresh from the service worker) answers later.
+let routing = Promise.resolve();
+function route(e) {
+  routing = routing.then(() => render(e)).catch(() => {});
+  return routing;
+}
+
+async function render(e) {
   if (e?.type === 'hashchange') document.getElementById('status').textContent = '';
   const s = await api.session();
   if (!s) return signInScreen();
@@ -32,7 +41,7 @@ async function route(e) {
   nav(role, name);
   try { await go(id); } catch (e) {
     if (e instanceof api.ApiError && e.status === 401) return;
-    screen(t('error'), h('p', {}, explain(e)), h('button', { onclick: route }, t('retry')));
+    screen(t('error'), h('p', {}, explain(e)), h('button', { onclick: () => route() }, t('retry')));
   }
 }
 

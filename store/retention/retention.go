@@ -53,6 +53,9 @@ func Run(ctx context.Context, db *gorm.DB, p Policy, now time.Time) (Result, err
 		}
 	}
 	if p.Audit > 0 {
+		if err = anchorChains(ctx, db, now.Add(-p.Audit)); err != nil {
+			return r, err
+		}
 		if r.Audit, err = drain(ctx, db, `SELECT id FROM audit_log WHERE at < ?`, "audit_log", now.Add(-p.Audit)); err != nil {
 			return r, err
 		}
@@ -78,4 +81,15 @@ func drain(ctx context.Context, db *gorm.DB, pick, table string, cutoff time.Tim
 		}
 	}
 	return total, ctx.Err()
+}
+
+// anchorChains records, for every audit chain that is about to lose rows,
+// the id and hash of the last row that will go, so the chain can still be
+// verified from there (auth.VerifyChains). The anchor only moves forward.
+func anchorChains(ctx context.Context, db *gorm.DB, cutoff time.Time) error {
+	return db.WithContext(ctx).Exec(`INSERT INTO audit_chain_anchors (chain_key, through_id, hash)
+		SELECT a.chain_key, a.id, a.hash FROM audit_log a
+		WHERE a.hash <> '' AND a.id = (SELECT MAX(b.id) FROM audit_log b WHERE b.chain_key = a.chain_key AND b.at < ?)
+		ON CONFLICT (chain_key) DO UPDATE SET through_id = excluded.through_id, hash = excluded.hash
+		WHERE excluded.through_id > audit_chain_anchors.through_id`, cutoff).Error
 }
