@@ -95,41 +95,16 @@ func linkEvents(tx *gorm.DB, pg bool, events []eventMatch) error {
 		return nil
 	}
 	ids := make([]int64, len(events))
-	doseID, flag := caseExpr(pg), caseExpr(pg)
+	doseID, flag := store.NewCaseByID(pg), store.NewCaseByID(pg)
 	for i, em := range events {
 		ids[i] = em.RowID
 		var d any
 		if em.DoseID != 0 {
 			d = em.DoseID
 		}
-		doseID.when(em.RowID, d, "bigint")
-		flag.when(em.RowID, em.Flag, "text")
+		doseID.When(em.RowID, d, "bigint")
+		flag.When(em.RowID, em.Flag, "text")
 	}
-	sql := "UPDATE dose_events SET dose_id = " + doseID.sql() + ", flag = " + flag.sql() + " WHERE id IN ?"
-	return tx.Exec(sql, append(append(doseID.args, flag.args...), ids)...).Error
+	sql := "UPDATE dose_events SET dose_id = " + doseID.SQL() + ", flag = " + flag.SQL() + " WHERE id IN ?"
+	return tx.Exec(sql, append(append(doseID.Args, flag.Args...), ids)...).Error
 }
-
-// caseBuilder builds "CASE id WHEN ? THEN ? ... END", with Postgres casts so
-// an untyped parameter gets the column's type.
-type caseBuilder struct {
-	pg   bool
-	sb   strings.Builder
-	args []any
-}
-
-func caseExpr(pg bool) *caseBuilder {
-	b := &caseBuilder{pg: pg}
-	b.sb.WriteString("CASE id")
-	return b
-}
-
-func (b *caseBuilder) when(id int64, v any, pgType string) {
-	if b.pg {
-		b.sb.WriteString(" WHEN ? THEN CAST(? AS " + pgType + ")")
-	} else {
-		b.sb.WriteString(" WHEN ? THEN ?")
-	}
-	b.args = append(b.args, id, v)
-}
-
-func (b *caseBuilder) sql() string { return b.sb.String() + " END" }

@@ -1,7 +1,6 @@
 package schedule
 
 import (
-	"strings"
 	"time"
 
 	"github.com/doseloop/doseloop/store"
@@ -37,11 +36,11 @@ func deviceTakes(tx *gorm.DB, actor Actor, takes []DeviceTake, now time.Time) er
 		return deviceTakesPG(tx, actor, takes, now)
 	}
 	ids := make([]int64, len(takes))
-	at, onTime := newCase(pg), newCase(pg)
+	at, onTime := store.NewCaseByID(pg), store.NewCaseByID(pg)
 	for i, t := range takes {
 		ids[i] = t.DoseID
-		at.when(t.DoseID, t.At.UTC(), "timestamptz")
-		onTime.when(t.DoseID, t.OnTime, "boolean")
+		at.When(t.DoseID, t.At.UTC(), "timestamptz")
+		onTime.When(t.DoseID, t.OnTime, "boolean")
 	}
 	var before []struct {
 		ID    int64
@@ -51,8 +50,8 @@ func deviceTakes(tx *gorm.DB, actor Actor, takes []DeviceTake, now time.Time) er
 		return err
 	}
 	update := "UPDATE dose_instances SET state = 'taken', source = 'dispenser', dispenser_reported = ?, updated_at = ?, " +
-		"skip_reason = '', taken_at = " + at.sql() + ", on_time = " + onTime.sql() + " WHERE id IN ?"
-	if err := tx.Exec(update, append(append(append([]any{true, now}, at.args...), onTime.args...), ids)...).Error; err != nil {
+		"skip_reason = '', taken_at = " + at.SQL() + ", on_time = " + onTime.SQL() + " WHERE id IN ?"
+	if err := tx.Exec(update, append(append(append([]any{true, now}, at.Args...), onTime.Args...), ids)...).Error; err != nil {
 		return err
 	}
 	if err := tx.Exec("UPDATE alerts SET closed_at = ?, close_reason = 'dose_recorded', next_at = NULL WHERE closed_at IS NULL AND dose_id IN ?",
@@ -65,28 +64,3 @@ func deviceTakes(tx *gorm.DB, actor Actor, takes []DeviceTake, now time.Time) er
 	}
 	return appendHistory(tx, actor, now, ch)
 }
-
-// caseSQL builds "CASE id WHEN ? THEN ? ... END", with Postgres casts so an
-// untyped parameter gets the column's type.
-type caseSQL struct {
-	pg   bool
-	sb   strings.Builder
-	args []any
-}
-
-func newCase(pg bool) *caseSQL {
-	c := &caseSQL{pg: pg}
-	c.sb.WriteString("CASE id")
-	return c
-}
-
-func (c *caseSQL) when(id int64, v any, pgType string) {
-	if c.pg {
-		c.sb.WriteString(" WHEN ? THEN CAST(? AS " + pgType + ")")
-	} else {
-		c.sb.WriteString(" WHEN ? THEN ?")
-	}
-	c.args = append(c.args, id, v)
-}
-
-func (c *caseSQL) sql() string { return c.sb.String() + " END" }

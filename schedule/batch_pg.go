@@ -3,6 +3,7 @@ package schedule
 import (
 	"time"
 
+	"github.com/doseloop/doseloop/store"
 	"gorm.io/gorm"
 )
 
@@ -14,21 +15,21 @@ import (
 // the FOR UPDATE only confirms them.
 func deviceTakesPG(tx *gorm.DB, actor Actor, takes []DeviceTake, now time.Time) error {
 	ids := make([]int64, len(takes))
-	at, onTime := newCase(true), newCase(true)
+	at, onTime := store.NewCaseByID(true), store.NewCaseByID(true)
 	for i, t := range takes {
 		ids[i] = t.DoseID
-		at.when(t.DoseID, t.At.UTC(), "timestamptz")
-		onTime.when(t.DoseID, t.OnTime, "boolean")
+		at.When(t.DoseID, t.At.UTC(), "timestamptz")
+		onTime.When(t.DoseID, t.OnTime, "boolean")
 	}
 	sql := `WITH prior AS (SELECT id AS prior_id, state AS prior_state FROM dose_instances WHERE id IN ? ORDER BY id FOR UPDATE),
 	upd AS (UPDATE dose_instances SET state = 'taken', source = 'dispenser', dispenser_reported = ?, updated_at = ?,
-		skip_reason = '', taken_at = ` + at.sql() + `, on_time = ` + onTime.sql() + `
+		skip_reason = '', taken_at = ` + at.SQL() + `, on_time = ` + onTime.SQL() + `
 		FROM prior WHERE dose_instances.id = prior.prior_id RETURNING dose_instances.id, prior.prior_state),
 	closed AS (UPDATE alerts SET closed_at = ?, close_reason = 'dose_recorded', next_at = NULL
 		WHERE closed_at IS NULL AND dose_id IN (SELECT id FROM upd))
 	INSERT INTO dose_history (dose_id, from_state, to_state, at, actor_user_id, dispenser_id, source, reason)
 	SELECT id, prior_state, 'taken', ?, ?, ?, ?, '' FROM upd ORDER BY id`
-	args := append([]any{ids, true, now}, at.args...)
-	args = append(append(args, onTime.args...), now, now.UTC(), actor.UserID, actor.DispenserID, actor.Source)
+	args := append([]any{ids, true, now}, at.Args...)
+	args = append(append(args, onTime.Args...), now, now.UTC(), actor.UserID, actor.DispenserID, actor.Source)
 	return tx.Exec(sql, args...).Error
 }
