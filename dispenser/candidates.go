@@ -47,7 +47,7 @@ func loadMatchData(tx *gorm.DB, d *store.Dispenser, takes []takeEvent) ([]regime
 		WHERE r.patient_id = ? AND r.compartment IN ? AND d.state IN ('pending','missed','taken')
 			AND d.scheduled_at >= CAST(? AS timestamptz) - make_interval(mins => r.on_time_window_min + r.grace_min + `+late+`)
 			AND d.scheduled_at <= CAST(? AS timestamptz) + make_interval(mins => r.on_time_window_min)
-		ORDER BY d.id FOR UPDATE OF d`, *d.PatientID, compList, lo, hi).Scan(&rows).Error
+		ORDER BY d.id FOR NO KEY UPDATE OF d`, *d.PatientID, compList, lo, hi).Scan(&rows).Error
 	if err != nil {
 		return nil, nil, err
 	}

@@ -89,7 +89,7 @@ func (a *API) handlePRN(c *gin.Context) {
 func lockPRNRegimen(tx *gorm.DB, patientID, regimenID int64, now time.Time) (*store.Regimen, error) {
 	q := tx.Where("id = ? AND patient_id = ? AND as_needed = ?", regimenID, patientID, true)
 	if store.IsPostgres(tx) {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		q = q.Clauses(clause.Locking{Strength: "NO KEY UPDATE"}) // FK checks of new doses must not wait on it
 	}
 	var reg store.Regimen
 	if err := q.Take(&reg).Error; errors.Is(err, gorm.ErrRecordNotFound) {

@@ -21,7 +21,7 @@ func deviceTakesPG(tx *gorm.DB, actor Actor, takes []DeviceTake, now time.Time) 
 		at.When(t.DoseID, t.At.UTC(), "timestamptz")
 		onTime.When(t.DoseID, t.OnTime, "boolean")
 	}
-	sql := `WITH prior AS (SELECT id AS prior_id, state AS prior_state FROM dose_instances WHERE id IN ? ORDER BY id FOR UPDATE),
+	sql := `WITH prior AS (SELECT id AS prior_id, state AS prior_state FROM dose_instances WHERE id IN ? ORDER BY id FOR NO KEY UPDATE),
 	upd AS (UPDATE dose_instances SET state = 'taken', source = 'dispenser', dispenser_reported = ?, updated_at = ?,
 		skip_reason = '', taken_at = ` + at.SQL() + `, on_time = ` + onTime.SQL() + `
 		FROM prior WHERE dose_instances.id = prior.prior_id RETURNING dose_instances.id, prior.prior_state),

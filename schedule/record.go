@@ -100,7 +100,7 @@ func lockDose(tx *gorm.DB, doseID int64) (*store.DoseInstance, *store.RegimenVer
 	var d store.DoseInstance
 	q := tx
 	if store.IsPostgres(tx) {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		q = q.Clauses(clause.Locking{Strength: "NO KEY UPDATE"}) // see skipLocked: FK checks must not wait on it
 	}
 	if err := q.Take(&d, doseID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil, apperr.E(apperr.NotFound, "no such dose")

@@ -8,9 +8,13 @@ import (
 // skipLocked is appended to a claim's inner SELECT. On Postgres concurrent
 // replicas skip each other's rows; SQLite has one writer, so a plain
 // UPDATE ... RETURNING in a transaction already claims exclusively.
+// NO KEY UPDATE, not UPDATE: a claim never changes a key, and a FOR UPDATE
+// lock also blocks the FOR KEY SHARE lock that a foreign-key check takes
+// when another transaction inserts a row pointing at the claimed one (an
+// outbox or history row for a dose), which is how two jobs deadlock.
 func skipLocked(db *gorm.DB) string {
 	if store.IsPostgres(db) {
-		return " FOR UPDATE SKIP LOCKED"
+		return " FOR NO KEY UPDATE SKIP LOCKED"
 	}
 	return ""
 }
