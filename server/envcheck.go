@@ -11,6 +11,7 @@ var otherEnv = []string{
 	"DOSELOOP_TEST_DATABASE_URL",  // tests
 	"DOSELOOP_SCREENSHOT_DIR",     // browser tests
 	"DOSELOOP_SIM_ADMIN_PASSWORD", // simulate
+	"DOSELOOP_CRASH_AT",           // crash tests (faults/crashpoint)
 }
 
 // knownEnv is every DOSELOOP_* name the binary reads: LoadConfig run once
