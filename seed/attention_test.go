@@ -1,7 +1,6 @@
 package seed_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -17,14 +16,7 @@ import (
 func TestAttentionIsSeededOnce(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
-		ctx := context.Background()
-		now := time.Date(2026, 3, 31, 15, 0, 0, 0, time.UTC)
-		if _, err := seed.Seed(ctx, db, now); err != nil {
-			t.Fatal(err)
-		}
-		if err := seed.History(ctx, db, now); err != nil {
-			t.Fatal(err)
-		}
+		ctx, now := seedDemo(t, db)
 		counts := func() [5]int64 {
 			var c [5]int64
 			db.Model(&store.Alert{}).Where("closed_at IS NULL AND kind = ?", store.AlertMissedDose).Count(&c[0])

@@ -1,9 +1,7 @@
 package seed_test
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"github.com/doseloop/doseloop/seed"
 	"github.com/doseloop/doseloop/store"
@@ -11,19 +9,12 @@ import (
 	"gorm.io/gorm"
 )
 
-// History gives every scheduled demo regimen 30 days of decided doses, a
+// History gives every scheduled demo regimen its days of decided doses, a
 // spread of adherence, and writes nothing new the second time.
 func TestHistoryIsPlausibleAndIdempotent(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
-		ctx := context.Background()
-		now := time.Date(2026, 3, 31, 15, 0, 0, 0, time.UTC)
-		if _, err := seed.Seed(ctx, db, now); err != nil {
-			t.Fatal(err)
-		}
-		if err := seed.History(ctx, db, now); err != nil {
-			t.Fatal(err)
-		}
+		ctx, now := seedDemo(t, db)
 		var states []struct {
 			State string
 			N     int64
