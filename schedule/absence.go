@@ -42,6 +42,9 @@ func RecordAbsence(tx *gorm.DB, a *store.PatientAbsence, actor Actor, now time.T
 		WHERE closed_at IS NULL AND dose_id IN ?`, now, ids).Error
 }
 
+// reasonInsideAbsence is the history reason of a dose excluded as it is written.
+const reasonInsideAbsence = "inside a recorded absence"
+
 // excludeNew excludes freshly written doses that fall inside an absence.
 func excludeNew(tx *gorm.DB, ids []int64, now time.Time) error {
 	if len(ids) == 0 {
@@ -51,13 +54,13 @@ func excludeNew(tx *gorm.DB, ids []int64, now time.Time) error {
 		ID        int64
 		AbsenceID int64
 	}
-	if err := tx.Raw(`UPDATE dose_instances SET excluded = ?, absence_id = (`+fmt.Sprintf(absentSQL, "dose_instances")+`)
-		WHERE id IN ? AND EXISTS (`+fmt.Sprintf(absentSQL, "dose_instances")+`) RETURNING id, absence_id`, true, ids).Scan(&rows).Error; err != nil {
+	if err := rawScan(tx, &rows, `UPDATE dose_instances SET excluded = ?, absence_id = (`+fmt.Sprintf(absentSQL, "dose_instances")+`)
+		WHERE id IN ? AND EXISTS (`+fmt.Sprintf(absentSQL, "dose_instances")+`) RETURNING id, absence_id`, true, ids); err != nil {
 		return err
 	}
 	ch := make([]change, len(rows))
 	for i, r := range rows {
-		ch[i] = change{DoseID: r.ID, To: store.HistExcluded, Reason: "inside a recorded absence"}
+		ch[i] = change{DoseID: r.ID, To: store.HistExcluded, Reason: reasonInsideAbsence}
 	}
 	return appendHistory(tx, System, now, ch)
 }

@@ -8,7 +8,7 @@ import (
 	"gorm.io/gorm"
 )
 
-// insertBatch is the rows per INSERT: 10 parameters each stays far below the
+// insertBatch is the rows per INSERT: 11 parameters each stays far below the
 // parameter limits of Postgres (65535) and SQLite (32766).
 const insertBatch = 1000
 
@@ -20,8 +20,18 @@ type doseRow struct {
 
 // insertDoses writes rows idempotently: a dose whose identity (version,
 // nominal date, slot) exists is left alone. Each new dose gets its
-// "scheduled" history row in the same transaction.
+// "scheduled" history row in the same transaction, and a new dose inside a
+// recorded absence is excluded (with its "excluded" history row). Postgres
+// does it in one statement per pgDoseBatch rows (insertDosesPG).
 func insertDoses(tx *gorm.DB, rows []doseRow, now time.Time) error {
+	if store.IsPostgres(tx) {
+		return insertDosesPG(tx, rows, now)
+	}
+	return insertDosesEach(tx, rows, now)
+}
+
+// insertDosesEach is insertDoses statement by statement, per insertBatch rows.
+func insertDosesEach(tx *gorm.DB, rows []doseRow, now time.Time) error {
 	for len(rows) > 0 {
 		n := min(len(rows), insertBatch)
 		ids, err := insertChunk(tx, rows[:n], now)
@@ -54,5 +64,5 @@ func insertChunk(tx *gorm.DB, rows []doseRow, now time.Time) ([]int64, error) {
 	}
 	sb.WriteString(` ON CONFLICT (version_id, nominal_date, slot) WHERE slot IS NOT NULL DO NOTHING RETURNING id`)
 	var ids []int64
-	return ids, tx.Raw(sb.String(), args...).Scan(&ids).Error
+	return ids, rawScan(tx, &ids, sb.String(), args...)
 }

@@ -43,15 +43,12 @@ func SyncVersion(tx *gorm.DB, reg *store.Regimen, now time.Time, by *int64) (int
 			return 0, err
 		}
 	}
+	var n int
 	if err := tx.Model(&store.RegimenVersion{}).Where("regimen_id = ?", reg.ID).
-		Select("COALESCE(MAX(version), 0) + 1").Scan(&want.Version).Error; err != nil {
+		Select("COALESCE(MAX(version), 0) + 1").Scan(&n).Error; err != nil {
 		return 0, err
 	}
-	want.EffectiveFrom, want.CreatedAt = now, now
-	if want.Version == 1 && !reg.CreatedAt.IsZero() {
-		want.EffectiveFrom = reg.CreatedAt // the first version is what was prescribed from the start
-	}
-	want.CreatedBy = by
+	want = newVersion(reg, n, now, by)
 	if err := tx.Create(&want).Error; err != nil {
 		return 0, err
 	}

@@ -29,6 +29,9 @@ func benchSchedule(args []string, getenv func(string) string, stdout, stderr io.
 	fs.IntVar(&o.HistoryDays, "days", 90, "days of dose history")
 	fs.IntVar(&o.Overdue, "overdue", 100000, "overdue pending doses for the sweep")
 	future := fs.Int("future", 10000000, "future doses present during the idle tick (seeded with generate_series)")
+	var p benchProfiles
+	fs.StringVar(&p.cpu, "cpuprofile", "", "write CPU profiles of the expansion and the sweep to FILE-expand.pprof and FILE-sweep.pprof")
+	fs.BoolVar(&p.sql, "sqlprofile", false, "print each timed phase's statements by total time")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -36,19 +39,22 @@ func benchSchedule(args []string, getenv func(string) string, stdout, stderr io.
 	if !ok {
 		return 2
 	}
-	if err := runScheduleBench(context.Background(), cfg.DatabaseURL, o, *future, stdout); err != nil {
+	if err := runScheduleBench(context.Background(), cfg.DatabaseURL, o, *future, p, stdout); err != nil {
 		fmt.Fprintln(stderr, "bench schedule:", err)
 		return 1
 	}
 	return 0
 }
 
-func runScheduleBench(ctx context.Context, url string, o benchseed.Options, future int, out io.Writer) error {
+func runScheduleBench(ctx context.Context, url string, o benchseed.Options, future int, p benchProfiles, out io.Writer) error {
 	db, err := store.OpenMigrated(ctx, url)
 	if err != nil {
 		return err
 	}
 	defer store.Close(db)
+	if err := p.open(db); err != nil {
+		return err
+	}
 	// Half a minute past the minute: no dose is due exactly "now".
 	now := time.Now().UTC().Truncate(time.Minute).Add(30 * time.Second)
 	t := time.Now()
@@ -58,7 +64,7 @@ func runScheduleBench(ctx context.Context, url string, o benchseed.Options, futu
 	}
 	fmt.Fprintf(out, "seeded %d patients x 3 regimens, %d days of history, %d overdue doses in %.1fs\n",
 		o.Patients, o.HistoryDays, o.Overdue, time.Since(t).Seconds())
-	var r scheduleFigures
+	r := scheduleFigures{prof: &p}
 	if err := r.expand(ctx, db, now, out); err != nil {
 		return err
 	}
@@ -80,6 +86,7 @@ type scheduleFigures struct {
 	expandS, rawExpandS, sweepS, rawSweepS, idleMS float64
 	expanded, sweepRows                            int
 	future                                         int64
+	prof                                           *benchProfiles
 }
 
 // line is the last line: the old figures first, then rates and references.
@@ -91,12 +98,17 @@ func (r scheduleFigures) line() string {
 }
 
 func (r *scheduleFigures) expand(ctx context.Context, db *gorm.DB, now time.Time, out io.Writer) error {
-	t := time.Now()
-	n, err := schedule.ExtendHorizons(ctx, db, now, schedule.DefaultHorizon)
+	stop, err := r.prof.start("expand")
 	if err != nil {
 		return err
 	}
+	t := time.Now()
+	n, err := schedule.ExtendHorizons(ctx, db, now, schedule.DefaultHorizon)
 	r.expandS = time.Since(t).Seconds()
+	stop(out)
+	if err != nil {
+		return err
+	}
 	if r.rawExpandS, r.expanded, err = rawExpandSeconds(ctx, db, now); err != nil {
 		return fmt.Errorf("raw expansion reference: %w", err)
 	}
@@ -105,12 +117,17 @@ func (r *scheduleFigures) expand(ctx context.Context, db *gorm.DB, now time.Time
 }
 
 func (r *scheduleFigures) sweep(ctx context.Context, s *schedule.Scheduler, now time.Time, out io.Writer) error {
-	t := time.Now()
-	swept, err := s.SweepMissed(ctx, now)
+	stop, err := r.prof.start("sweep")
 	if err != nil {
 		return err
 	}
+	t := time.Now()
+	swept, err := s.SweepMissed(ctx, now)
 	r.sweepS = time.Since(t).Seconds()
+	stop(out)
+	if err != nil {
+		return err
+	}
 	var alerts int64
 	s.DB.Table("alerts").Where("opened_at = ? AND next_at IS NOT NULL", now).Count(&alerts)
 	if r.rawSweepS, r.sweepRows, err = rawSweepSeconds(ctx, s.DB, now, s.Batch); err != nil {

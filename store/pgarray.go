@@ -1,0 +1,65 @@
+package store
+
+import (
+	"database/sql/driver"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// PGArray is one Postgres array parameter in text form ({"a","b"}): a
+// set-based statement passes a whole column as one parameter and reads it
+// back with unnest(?::type[]), instead of a placeholder per row (fewer
+// parameters to bind and plan, no limit on the rows per statement). Build
+// it with Int64s, Ints, Texts or Times; the SQL casts it to its type.
+type PGArray []string
+
+// Value renders the array literal, every element quoted.
+func (a PGArray) Value() (driver.Value, error) {
+	var sb strings.Builder
+	sb.Grow(len(a) * 16)
+	sb.WriteByte('{')
+	for i, v := range a {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteByte('"')
+		if strings.ContainsAny(v, `"\`) {
+			v = strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v)
+		}
+		sb.WriteString(v)
+		sb.WriteByte('"')
+	}
+	sb.WriteByte('}')
+	return sb.String(), nil
+}
+
+// Int64s is a bigint[] parameter.
+func Int64s(v []int64) PGArray {
+	out := make(PGArray, len(v))
+	for i, x := range v {
+		out[i] = strconv.FormatInt(x, 10)
+	}
+	return out
+}
+
+// Ints is an integer[] parameter.
+func Ints(v []int) PGArray {
+	out := make(PGArray, len(v))
+	for i, x := range v {
+		out[i] = strconv.Itoa(x)
+	}
+	return out
+}
+
+// Texts is a text[] parameter.
+func Texts(v []string) PGArray { return PGArray(v) }
+
+// Times is a timestamptz[] parameter (UTC, microseconds kept).
+func Times(v []time.Time) PGArray {
+	out := make(PGArray, len(v))
+	for i, t := range v {
+		out[i] = t.UTC().Format("2006-01-02T15:04:05.999999Z07:00")
+	}
+	return out
+}
