@@ -73,7 +73,7 @@ func runScheduleBench(ctx context.Context, url string, o benchseed.Options, futu
 	if err := r.sweep(ctx, s, now, out); err != nil {
 		return err
 	}
-	if r.idleMS, r.future, err = idleTicks(ctx, s, seeded.ClinicID, now, future); err != nil {
+	if err := r.idle(ctx, s, seeded.ClinicID, now, future, out); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "idle tick with %d future doses: median of 5 ticks %.1f ms\n", r.future, r.idleMS)
@@ -138,27 +138,37 @@ func (r *scheduleFigures) sweep(ctx context.Context, s *schedule.Scheduler, now 
 	return nil
 }
 
-// idleTicks seeds pending doses beyond the horizon with generate_series
-// until about future lie ahead, then times five ticks at now (nothing due)
-// after one warm-up, returning the median.
-func idleTicks(ctx context.Context, s *schedule.Scheduler, clinicID int64, now time.Time, future int) (float64, int64, error) {
+// idle seeds pending doses beyond the horizon with generate_series until
+// about future lie ahead, then times five ticks at now (nothing due) after
+// one warm-up and keeps their median.
+func (r *scheduleFigures) idle(ctx context.Context, s *schedule.Scheduler, clinicID int64, now time.Time, future int, out io.Writer) error {
+	t := time.Now()
 	count, err := seedFutureDoses(ctx, s.DB, clinicID, now, future)
 	if err != nil {
-		return 0, 0, err
+		return err
 	}
 	if err := s.DB.Exec("ANALYZE").Error; err != nil {
-		return 0, 0, err
+		return err
+	}
+	fmt.Fprintf(out, "seeded future doses up to %d (and analyzed) in %.1fs\n", count, time.Since(t).Seconds())
+	if err := s.Tick(ctx, now); err != nil { // warm-up
+		return err
+	}
+	stop, err := r.prof.start("idle")
+	if err != nil {
+		return err
 	}
 	var ms []float64
-	for i := range 6 {
-		t := time.Now()
+	for range 5 {
+		t = time.Now()
 		if err := s.Tick(ctx, now); err != nil {
-			return 0, 0, err
+			stop(out)
+			return err
 		}
-		if i > 0 {
-			ms = append(ms, float64(time.Since(t).Microseconds())/1000)
-		}
+		ms = append(ms, float64(time.Since(t).Microseconds())/1000)
 	}
+	stop(out)
 	sort.Float64s(ms)
-	return ms[len(ms)/2], count, nil
+	r.idleMS, r.future = ms[len(ms)/2], count
+	return nil
 }

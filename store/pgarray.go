@@ -12,14 +12,17 @@ import (
 // back with unnest(?::type[]), instead of a placeholder per row (fewer
 // parameters to bind and plan, no limit on the rows per statement). Build
 // it with Int64s, Ints, Texts or Times; the SQL casts it to its type.
-type PGArray []string
+// It is a struct, not a slice, on purpose: GORM would expand a slice into
+// a list of placeholders, and pgx would first try (and fail, expensively)
+// to encode a slice element by element; a driver.Valuer is sent as its text.
+type PGArray struct{ elems []string }
 
 // Value renders the array literal, every element quoted.
 func (a PGArray) Value() (driver.Value, error) {
 	var sb strings.Builder
-	sb.Grow(len(a) * 16)
+	sb.Grow(len(a.elems) * 16)
 	sb.WriteByte('{')
-	for i, v := range a {
+	for i, v := range a.elems {
 		if i > 0 {
 			sb.WriteByte(',')
 		}
@@ -36,30 +39,30 @@ func (a PGArray) Value() (driver.Value, error) {
 
 // Int64s is a bigint[] parameter.
 func Int64s(v []int64) PGArray {
-	out := make(PGArray, len(v))
+	out := make([]string, len(v))
 	for i, x := range v {
 		out[i] = strconv.FormatInt(x, 10)
 	}
-	return out
+	return PGArray{out}
 }
 
 // Ints is an integer[] parameter.
 func Ints(v []int) PGArray {
-	out := make(PGArray, len(v))
+	out := make([]string, len(v))
 	for i, x := range v {
 		out[i] = strconv.Itoa(x)
 	}
-	return out
+	return PGArray{out}
 }
 
 // Texts is a text[] parameter.
-func Texts(v []string) PGArray { return PGArray(v) }
+func Texts(v []string) PGArray { return PGArray{v} }
 
 // Times is a timestamptz[] parameter (UTC, microseconds kept).
 func Times(v []time.Time) PGArray {
-	out := make(PGArray, len(v))
+	out := make([]string, len(v))
 	for i, t := range v {
 		out[i] = t.UTC().Format("2006-01-02T15:04:05.999999Z07:00")
 	}
-	return out
+	return PGArray{out}
 }
