@@ -30,40 +30,33 @@ func escapeLike(s string) string {
 	return strings.NewReplacer("%", "", "_", "").Replace(s)
 }
 
-// bucketSQL aggregates counted doses (see the package doc) per patient and
-// local day, then per patient and bucket (1 = the window, 0 = the window
-// before it, for the trend). Windows are local dates, which differ by time
-// zone: the joined table w (windowsSQL) gives each zone its dates. Every counted dose is one dose due, so a day is
-// covered exactly when every counted dose that day was taken, which is the
-// per-regimen rule of Compute without a third level of grouping. Positional
-// GROUP BY keeps the bucket expression one expression for Postgres.
-const bucketSQL = `
-SELECT patient_id, bucket, COUNT(*) AS days, SUM(covered) AS covered, SUM(due) AS due, SUM(taken) AS taken,
-	SUM(on_time) AS on_time, SUM(missed) AS missed, SUM(skipped) AS skipped,
-	SUM(recent_due) AS recent_due, SUM(recent_taken) AS recent_taken
+// rollupSQL sums the adherence_days rollup (migration 00200: per patient
+// and local day, the counted doses of report/doc.go, kept by triggers in the
+// transaction that changes a dose) per patient over the window (cur = 1) and
+// the window before it (cur = 0, for the trend). Windows are local dates,
+// which differ by time zone: the joined table w (windowsSQL) gives each zone
+// its dates. Every counted dose is one dose due, so a day is covered exactly
+// when all its counted doses were taken (Compute's per-regimen rule), and a
+// day's latest due and taken instants decide "holiday now". It reads one
+// row per patient-day, not one per dose; overdue adds what it cannot hold.
+const rollupSQL = `
+SELECT x.patient_id,
+	SUM(CASE WHEN x.cur = 1 AND x.due > 0 THEN 1 ELSE 0 END) AS days,
+	SUM(CASE WHEN x.cur = 1 AND x.due > 0 AND x.taken = x.due THEN 1 ELSE 0 END) AS covered,
+	SUM(x.cur * x.due) AS due, SUM(x.cur * x.taken) AS taken, SUM(x.cur * x.on_time) AS on_time,
+	SUM(x.cur * x.missed) AS missed, SUM(x.cur * x.skipped) AS skipped,
+	SUM(CASE WHEN x.cur = 1 AND x.last_due_at >= ? THEN 1 ELSE 0 END) AS recent_due,
+	SUM(CASE WHEN x.cur = 1 AND x.last_taken_at >= ? THEN 1 ELSE 0 END) AS recent_taken,
+	SUM((1 - x.cur) * x.due) AS prev_due, SUM((1 - x.cur) * x.taken) AS prev_taken
 FROM (
-	SELECT d.patient_id, CASE WHEN d.local_date >= w.cur_from THEN 1 ELSE 0 END AS bucket, d.local_date,
-		COUNT(*) AS due,
-		SUM(CASE WHEN d.state = 'taken' THEN 1 ELSE 0 END) AS taken,
-		SUM(CASE WHEN d.state = 'taken' AND d.on_time THEN 1 ELSE 0 END) AS on_time,
-		SUM(CASE WHEN d.state = 'missed' THEN 1 ELSE 0 END) AS missed,
-		SUM(CASE WHEN d.state = 'skipped' THEN 1 ELSE 0 END) AS skipped,
-		SUM(CASE WHEN d.scheduled_at >= ? THEN 1 ELSE 0 END) AS recent_due,
-		SUM(CASE WHEN d.scheduled_at >= ? AND d.state = 'taken' THEN 1 ELSE 0 END) AS recent_taken,
-		CASE WHEN SUM(CASE WHEN d.state = 'taken' THEN 1 ELSE 0 END) = COUNT(*) THEN 1 ELSE 0 END AS covered
-	FROM dose_instances d
-	JOIN patients p ON p.id = d.patient_id
+	SELECT a.patient_id, a.due, a.taken, a.on_time, a.missed, a.skipped, a.last_due_at, a.last_taken_at,
+		CASE WHEN a.local_date >= w.cur_from THEN 1 ELSE 0 END AS cur
+	FROM adherence_days a
+	JOIN patients p ON p.id = a.patient_id
 	JOIN (%s) w ON w.tz = p.time_zone
-	WHERE d.patient_id IN (?) AND d.local_date >= w.prev_from AND d.local_date <= w.last_day
-		AND d.state IN ('taken', 'missed', 'skipped')
-		AND NOT (d.state = 'missed' AND d.during_outage)
-		AND NOT d.excluded
-		AND d.regimen_id NOT IN (SELECT id FROM regimens WHERE as_needed)
-		AND NOT EXISTS (SELECT 1 FROM patient_absences a WHERE a.patient_id = d.patient_id
-			AND d.scheduled_at >= a.starts_at AND d.scheduled_at < a.ends_at)
-	GROUP BY 1, 2, 3
-) pd
-GROUP BY patient_id, bucket`
+	WHERE a.patient_id IN (?) AND a.local_date >= w.prev_from AND a.local_date <= w.last_day
+) x
+GROUP BY x.patient_id`
 
 // zoneWindows is each listed zone's window (the zone as stored, even one
 // that no longer loads and is read as UTC).
@@ -97,6 +90,6 @@ func listBuckets(ctx context.Context, db *gorm.DB, pr auth.Principal, wins map[s
 	table, targs := windowsSQL(wins)
 	recent := now.Add(-holidayNowWindow)
 	args := append(append([]any{recent, recent}, targs...), auth.VisiblePatients(db, pr))
-	err := db.WithContext(ctx).Raw(fmt.Sprintf(bucketSQL, table), args...).Scan(&out).Error
+	err := db.WithContext(ctx).Raw(fmt.Sprintf(rollupSQL, table), args...).Scan(&out).Error
 	return out, err
 }
