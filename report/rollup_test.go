@@ -89,7 +89,9 @@ func (h *history) act(d store.DoseInstance) {
 	var err error
 	switch n := h.rnd.Intn(10); {
 	case n < 5:
-		err = h.tx(func(tx *gorm.DB) error { return schedule.Take(tx, &d, at.Add(time.Duration(h.rnd.Intn(120))*time.Minute), patientActor, at.Add(2*time.Hour)) })
+		err = h.tx(func(tx *gorm.DB) error {
+			return schedule.Take(tx, &d, at.Add(time.Duration(h.rnd.Intn(120))*time.Minute), patientActor, at.Add(2*time.Hour))
+		})
 	case n < 6:
 		err = h.tx(func(tx *gorm.DB) error { return schedule.Skip(tx, &d, "nausea", patientActor, at.Add(time.Hour)) })
 	case n < 7 && d.ScheduledAt.Before(now.Add(-30*time.Hour)):
