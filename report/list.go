@@ -60,9 +60,11 @@ type patientFlagsRow struct {
 }
 
 // bucketRow is a patient's rollup sums: the window's figures, and the
-// previous window's due and taken for the trend.
+// previous window's due and taken for the trend (Cur tells which window a
+// row of rollupSQL sums, before listBuckets folds the two).
 type bucketRow struct {
 	PatientID   int64
+	Cur         int
 	Days        int
 	Covered     int
 	Due         int

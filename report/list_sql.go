@@ -40,23 +40,16 @@ func escapeLike(s string) string {
 // day's latest due and taken instants decide "holiday now". It reads one
 // row per patient-day, not one per dose; overdue adds what it cannot hold.
 const rollupSQL = `
-SELECT x.patient_id,
-	SUM(CASE WHEN x.cur = 1 AND x.due > 0 THEN 1 ELSE 0 END) AS days,
-	SUM(CASE WHEN x.cur = 1 AND x.due > 0 AND x.taken = x.due THEN 1 ELSE 0 END) AS covered,
-	SUM(x.cur * x.due) AS due, SUM(x.cur * x.taken) AS taken, SUM(x.cur * x.on_time) AS on_time,
-	SUM(x.cur * x.missed) AS missed, SUM(x.cur * x.skipped) AS skipped,
-	SUM(CASE WHEN x.cur = 1 AND x.last_due_at >= ? THEN 1 ELSE 0 END) AS recent_due,
-	SUM(CASE WHEN x.cur = 1 AND x.last_taken_at >= ? THEN 1 ELSE 0 END) AS recent_taken,
-	SUM((1 - x.cur) * x.due) AS prev_due, SUM((1 - x.cur) * x.taken) AS prev_taken
-FROM (
-	SELECT a.patient_id, a.due, a.taken, a.on_time, a.missed, a.skipped, a.last_due_at, a.last_taken_at,
-		CASE WHEN a.local_date >= w.cur_from THEN 1 ELSE 0 END AS cur
-	FROM adherence_days a
-	JOIN patients p ON p.id = a.patient_id
-	JOIN (%s) w ON w.tz = p.time_zone
-	WHERE a.patient_id IN (?) AND a.local_date >= w.prev_from AND a.local_date <= w.last_day
-) x
-GROUP BY x.patient_id`
+SELECT a.patient_id, CASE WHEN a.local_date >= w.cur_from THEN 1 ELSE 0 END AS cur,
+	SUM(a.counted) AS days, SUM(a.covered) AS covered, SUM(a.due) AS due, SUM(a.taken) AS taken,
+	SUM(a.on_time) AS on_time, SUM(a.missed) AS missed, SUM(a.skipped) AS skipped,
+	CASE WHEN MAX(a.last_due_at) >= ? THEN 1 ELSE 0 END AS recent_due,
+	CASE WHEN MAX(a.last_taken_at) >= ? THEN 1 ELSE 0 END AS recent_taken
+FROM adherence_days a
+JOIN patients p ON p.id = a.patient_id
+JOIN (%s) w ON w.tz = p.time_zone
+WHERE a.patient_id IN (?) AND a.local_date >= w.prev_from AND a.local_date <= w.last_day
+GROUP BY 1, 2`
 
 // zoneWindows is each listed zone's window (the zone as stored, even one
 // that no longer loads and is read as UTC).
@@ -82,14 +75,33 @@ func windowsSQL(wins map[string]Window) (string, []any) {
 	return strings.Join(parts, " UNION ALL "), args
 }
 
+// listBuckets runs rollupSQL and folds each patient's two windows into one row.
 func listBuckets(ctx context.Context, db *gorm.DB, pr auth.Principal, wins map[string]Window, now time.Time) ([]bucketRow, error) {
-	var out []bucketRow
 	if len(wins) == 0 {
-		return out, nil
+		return nil, nil
 	}
 	table, targs := windowsSQL(wins)
 	recent := now.Add(-holidayNowWindow)
 	args := append(append([]any{recent, recent}, targs...), auth.VisiblePatients(db, pr))
-	err := db.WithContext(ctx).Raw(fmt.Sprintf(rollupSQL, table), args...).Scan(&out).Error
-	return out, err
+	var rows []bucketRow
+	if err := db.WithContext(ctx).Raw(fmt.Sprintf(rollupSQL, table), args...).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	idx := map[int64]int{}
+	var out []bucketRow
+	for _, r := range rows {
+		i, ok := idx[r.PatientID]
+		if !ok {
+			i = len(out)
+			idx[r.PatientID] = i
+			out = append(out, bucketRow{PatientID: r.PatientID})
+		}
+		if r.Cur == 1 {
+			r.PrevDue, r.PrevTaken = out[i].PrevDue, out[i].PrevTaken
+			out[i] = r
+		} else {
+			out[i].PrevDue, out[i].PrevTaken = r.Due, r.Taken
+		}
+	}
+	return out, nil
 }

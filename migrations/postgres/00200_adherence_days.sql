@@ -7,7 +7,7 @@
 -- dose, whoever changes it; report.VerifyRollup compares it with the doses.
 CREATE TABLE adherence_days (
     patient_id    BIGINT NOT NULL REFERENCES patients(id),
-    local_date    TEXT NOT NULL,
+    local_date    TEXT COLLATE "C" NOT NULL, -- compared as bytes: YYYY-MM-DD sorts so
     due           INTEGER NOT NULL,
     taken         INTEGER NOT NULL,
     on_time       INTEGER NOT NULL,
@@ -15,6 +15,9 @@ CREATE TABLE adherence_days (
     skipped       INTEGER NOT NULL,
     last_due_at   TIMESTAMPTZ, -- latest scheduled_at of a counted dose ("holiday now")
     last_taken_at TIMESTAMPTZ, -- latest scheduled_at of a counted dose taken
+    -- What the list sums per day, kept so that it sums plain columns.
+    counted       INTEGER GENERATED ALWAYS AS (CASE WHEN due > 0 THEN 1 ELSE 0 END) STORED,
+    covered       INTEGER GENERATED ALWAYS AS (CASE WHEN due > 0 AND taken = due THEN 1 ELSE 0 END) STORED,
     PRIMARY KEY (patient_id, local_date)
 );
 
@@ -145,7 +148,8 @@ GROUP BY d.patient_id, d.local_date;
 CREATE FUNCTION adherence_days_rebuild(p BIGINT) RETURNS void LANGUAGE sql AS $$
     DELETE FROM adherence_days WHERE p IS NULL OR patient_id = p;
     INSERT INTO adherence_days (patient_id, local_date, due, taken, on_time, missed, skipped, last_due_at, last_taken_at)
-    SELECT * FROM adherence_days_computed WHERE p IS NULL OR patient_id = p;
+    SELECT patient_id, local_date, due, taken, on_time, missed, skipped, last_due_at, last_taken_at
+    FROM adherence_days_computed WHERE p IS NULL OR patient_id = p;
 $$;
 -- +goose StatementEnd
 

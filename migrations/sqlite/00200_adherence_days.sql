@@ -12,6 +12,9 @@ CREATE TABLE adherence_days (
     skipped       INTEGER NOT NULL,
     last_due_at   DATETIME,
     last_taken_at DATETIME,
+    -- What the list sums per day, kept so that it sums plain columns.
+    counted       INTEGER GENERATED ALWAYS AS (CASE WHEN due > 0 THEN 1 ELSE 0 END) STORED,
+    covered       INTEGER GENERATED ALWAYS AS (CASE WHEN due > 0 AND taken = due THEN 1 ELSE 0 END) STORED,
     PRIMARY KEY (patient_id, local_date)
 );
 
@@ -32,7 +35,8 @@ CREATE TRIGGER adherence_days_insert AFTER INSERT ON dose_instances
 WHEN NEW.state IN ('taken', 'missed', 'skipped')
 BEGIN
     DELETE FROM adherence_days WHERE patient_id = NEW.patient_id AND local_date = NEW.local_date;
-    INSERT INTO adherence_days SELECT * FROM adherence_days_computed WHERE patient_id = NEW.patient_id AND local_date = NEW.local_date;
+    INSERT INTO adherence_days (patient_id, local_date, due, taken, on_time, missed, skipped, last_due_at, last_taken_at)
+    SELECT * FROM adherence_days_computed WHERE patient_id = NEW.patient_id AND local_date = NEW.local_date;
 END;
 -- +goose StatementEnd
 
@@ -46,7 +50,8 @@ WHEN (OLD.state IN ('taken', 'missed', 'skipped') OR NEW.state IN ('taken', 'mis
 BEGIN
     DELETE FROM adherence_days WHERE (patient_id = OLD.patient_id AND local_date = OLD.local_date)
         OR (patient_id = NEW.patient_id AND local_date = NEW.local_date);
-    INSERT INTO adherence_days SELECT * FROM adherence_days_computed
+    INSERT INTO adherence_days (patient_id, local_date, due, taken, on_time, missed, skipped, last_due_at, last_taken_at)
+    SELECT * FROM adherence_days_computed
     WHERE (patient_id = OLD.patient_id AND local_date = OLD.local_date) OR (patient_id = NEW.patient_id AND local_date = NEW.local_date);
 END;
 -- +goose StatementEnd
@@ -56,7 +61,8 @@ CREATE TRIGGER adherence_days_delete AFTER DELETE ON dose_instances
 WHEN OLD.state IN ('taken', 'missed', 'skipped')
 BEGIN
     DELETE FROM adherence_days WHERE patient_id = OLD.patient_id AND local_date = OLD.local_date;
-    INSERT INTO adherence_days SELECT * FROM adherence_days_computed WHERE patient_id = OLD.patient_id AND local_date = OLD.local_date;
+    INSERT INTO adherence_days (patient_id, local_date, due, taken, on_time, missed, skipped, last_due_at, last_taken_at)
+    SELECT * FROM adherence_days_computed WHERE patient_id = OLD.patient_id AND local_date = OLD.local_date;
 END;
 -- +goose StatementEnd
 
@@ -66,11 +72,13 @@ CREATE TRIGGER adherence_days_as_needed AFTER UPDATE OF as_needed ON regimens
 WHEN OLD.as_needed IS NOT NEW.as_needed
 BEGIN
     DELETE FROM adherence_days WHERE patient_id = NEW.patient_id;
-    INSERT INTO adherence_days SELECT * FROM adherence_days_computed WHERE patient_id = NEW.patient_id;
+    INSERT INTO adherence_days (patient_id, local_date, due, taken, on_time, missed, skipped, last_due_at, last_taken_at)
+    SELECT * FROM adherence_days_computed WHERE patient_id = NEW.patient_id;
 END;
 -- +goose StatementEnd
 
-INSERT INTO adherence_days SELECT * FROM adherence_days_computed;
+INSERT INTO adherence_days (patient_id, local_date, due, taken, on_time, missed, skipped, last_due_at, last_taken_at)
+    SELECT * FROM adherence_days_computed;
 
 -- +goose Down
 DROP TRIGGER adherence_days_as_needed;
