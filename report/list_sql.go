@@ -34,21 +34,22 @@ func escapeLike(s string) string {
 // and local day, the counted doses of report/doc.go, kept by triggers in the
 // transaction that changes a dose) per patient over the window (cur = 1) and
 // the window before it (cur = 0, for the trend). Windows are local dates,
-// which differ by time zone: the joined table w (windowsSQL) gives each zone
-// its dates. Every counted dose is one dose due, so a day is covered exactly
+// which differ by time zone: the visible patients joined with the table w
+// (windowsSQL) give each patient its dates, in one join with the rollup
+// rows. Every counted dose is one dose due, so a day is covered exactly
 // when all its counted doses were taken (Compute's per-regimen rule), and a
 // day's latest due and taken instants decide "holiday now". It reads one
 // row per patient-day, not one per dose; overdue adds what it cannot hold.
 const rollupSQL = `
-SELECT a.patient_id, CASE WHEN a.local_date >= w.cur_from THEN 1 ELSE 0 END AS cur,
+SELECT a.patient_id, CASE WHEN a.local_date >= pw.cur_from THEN 1 ELSE 0 END AS cur,
 	SUM(a.counted) AS days, SUM(a.covered) AS covered, SUM(a.due) AS due, SUM(a.taken) AS taken,
 	SUM(a.on_time) AS on_time, SUM(a.missed) AS missed, SUM(a.skipped) AS skipped,
 	CASE WHEN MAX(a.last_due_at) >= ? THEN 1 ELSE 0 END AS recent_due,
 	CASE WHEN MAX(a.last_taken_at) >= ? THEN 1 ELSE 0 END AS recent_taken
 FROM adherence_days a
-JOIN patients p ON p.id = a.patient_id
-JOIN (%s) w ON w.tz = p.time_zone
-WHERE a.patient_id IN (?) AND a.local_date >= w.prev_from AND a.local_date <= w.last_day
+JOIN (SELECT p.id, w.cur_from, w.prev_from, w.last_day FROM patients p JOIN (%s) w ON w.tz = p.time_zone
+	WHERE p.id IN (?)) pw ON pw.id = a.patient_id
+WHERE a.local_date >= ? AND a.local_date <= ? AND a.local_date >= pw.prev_from AND a.local_date <= pw.last_day
 GROUP BY 1, 2`
 
 // zoneWindows is each listed zone's window (the zone as stored, even one
@@ -61,6 +62,19 @@ func zoneWindows(pts []patientFlagsRow, days int, now time.Time) map[string]Wind
 		}
 	}
 	return out
+}
+
+// dateSpan is the earliest and latest date of any zone's two windows: a
+// constant bound the planner can apply while scanning, before the join
+// gives each patient its own dates.
+func dateSpan(wins map[string]Window) (lo, hi string) {
+	for _, w := range wins {
+		if p := w.Previous().From; lo == "" || p < lo {
+			lo = p
+		}
+		hi = max(hi, w.To)
+	}
+	return lo, hi
 }
 
 // windowsSQL is a constant table (tz, cur_from, prev_from, last_day) of the
@@ -82,7 +96,8 @@ func listBuckets(ctx context.Context, db *gorm.DB, pr auth.Principal, wins map[s
 	}
 	table, targs := windowsSQL(wins)
 	recent := now.Add(-holidayNowWindow)
-	args := append(append([]any{recent, recent}, targs...), auth.VisiblePatients(db, pr))
+	lo, hi := dateSpan(wins)
+	args := append(append([]any{recent, recent}, targs...), auth.VisiblePatients(db, pr), lo, hi)
 	var rows []bucketRow
 	if err := db.WithContext(ctx).Raw(fmt.Sprintf(rollupSQL, table), args...).Scan(&rows).Error; err != nil {
 		return nil, err
