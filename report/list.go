@@ -80,20 +80,18 @@ type bucketRow struct {
 
 // List returns the patients p may see with their figures over the last
 // days local calendar days of each patient (today included, see LastDays),
-// worst first. It runs three queries whatever the number of patients.
+// worst first. It runs three queries whatever the number of patients (one
+// more per further 10,000 patients, and up to two more when the patients'
+// zones are on different dates).
 func List(ctx context.Context, db *gorm.DB, pr auth.Principal, days int, now time.Time, opt ListOptions) ([]ListRow, error) {
 	pts, err := listPatients(ctx, db, pr, now.AddDate(0, 0, -days), opt.Search)
 	if err != nil {
 		return nil, err
 	}
 	wins := zoneWindows(pts, days, now)
-	buckets, err := listBuckets(ctx, db, pr, wins, now)
+	byPatient, err := listBuckets(ctx, db, pts, wins, now)
 	if err != nil {
 		return nil, err
-	}
-	byPatient := map[int64]*bucketRow{}
-	for i := range buckets {
-		byPatient[buckets[i].PatientID] = &buckets[i]
 	}
 	if err := addOverdue(ctx, db, pr, pts, wins, now, byPatient); err != nil {
 		return nil, err
@@ -157,5 +155,13 @@ func sortRows(rows []ListRow, by string) {
 }
 
 func trendRank(r ListRow) int {
-	return map[string]int{"down": 0, "flat": 1, "up": 2, "": 3}[r.Trend]
+	switch r.Trend {
+	case "down":
+		return 0
+	case "flat":
+		return 1
+	case "up":
+		return 2
+	}
+	return 3
 }

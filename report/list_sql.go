@@ -2,7 +2,6 @@ package report
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -21,9 +20,9 @@ func listPatients(ctx context.Context, db *gorm.DB, pr auth.Principal, from time
 	if s := strings.TrimSpace(search); s != "" {
 		q = q.Where("lower(p.name) LIKE ?", "%"+strings.ToLower(escapeLike(s))+"%")
 	}
-	var out []patientFlagsRow
-	err := q.Order("p.name, p.id").Scan(&out).Error
-	return out, err
+	return scanAll(q.Order("p.name, p.id"), func(r *patientFlagsRow) []any {
+		return []any{&r.ID, &r.Name, &r.TimeZone, &r.ARV, &r.Offline, &r.Critical}
+	})
 }
 
 func escapeLike(s string) string {
@@ -33,24 +32,25 @@ func escapeLike(s string) string {
 // rollupSQL sums the adherence_days rollup (migration 00200: per patient
 // and local day, the counted doses of report/doc.go, kept by triggers in the
 // transaction that changes a dose) per patient over the window (cur = 1) and
-// the window before it (cur = 0, for the trend). Windows are local dates,
-// which differ by time zone: the visible patients joined with the table w
-// (windowsSQL) give each patient its dates, in one join with the rollup
-// rows. Every counted dose is one dose due, so a day is covered exactly
-// when all its counted doses were taken (Compute's per-regimen rule), and a
-// day's latest due and taken instants decide "holiday now". It reads one
-// row per patient-day, not one per dose; overdue adds what it cannot hold.
+// the window before it (cur = 0, for the trend), for patients who share
+// those local dates. Every counted dose is one dose due, so a day is covered
+// exactly when all its counted doses were taken (Compute's per-regimen
+// rule), and a day's latest due and taken instants decide "holiday now". It
+// reads one row per patient-day, not one per dose, and joins nothing: the
+// ids come from listPatients, which applied the caller's scope.
 const rollupSQL = `
-SELECT a.patient_id, CASE WHEN a.local_date >= pw.cur_from THEN 1 ELSE 0 END AS cur,
-	SUM(a.counted) AS days, SUM(a.covered) AS covered, SUM(a.due) AS due, SUM(a.taken) AS taken,
-	SUM(a.on_time) AS on_time, SUM(a.missed) AS missed, SUM(a.skipped) AS skipped,
-	CASE WHEN MAX(a.last_due_at) >= ? THEN 1 ELSE 0 END AS recent_due,
-	CASE WHEN MAX(a.last_taken_at) >= ? THEN 1 ELSE 0 END AS recent_taken
-FROM adherence_days a
-JOIN (SELECT p.id, w.cur_from, w.prev_from, w.last_day FROM patients p JOIN (%s) w ON w.tz = p.time_zone
-	WHERE p.id IN (?)) pw ON pw.id = a.patient_id
-WHERE a.local_date >= ? AND a.local_date <= ? AND a.local_date >= pw.prev_from AND a.local_date <= pw.last_day
+SELECT patient_id, CASE WHEN local_date >= ? THEN 1 ELSE 0 END AS cur,
+	SUM(counted) AS days, SUM(covered) AS covered, SUM(due) AS due, SUM(taken) AS taken,
+	SUM(on_time) AS on_time, SUM(missed) AS missed, SUM(skipped) AS skipped,
+	CASE WHEN MAX(last_due_at) >= ? THEN 1 ELSE 0 END AS recent_due,
+	CASE WHEN MAX(last_taken_at) >= ? THEN 1 ELSE 0 END AS recent_taken
+FROM adherence_days
+WHERE patient_id IN ? AND local_date >= ? AND local_date <= ?
 GROUP BY 1, 2`
+
+// rollupChunk bounds the ids of one query (SQLite allows 32,766 parameters,
+// Postgres 65,535): one query per 10,000 patients sharing a window.
+const rollupChunk = 10000
 
 // zoneWindows is each listed zone's window (the zone as stored, even one
 // that no longer loads and is read as UTC).
@@ -64,59 +64,58 @@ func zoneWindows(pts []patientFlagsRow, days int, now time.Time) map[string]Wind
 	return out
 }
 
-// dateSpan is the earliest and latest date of any zone's two windows: a
-// constant bound the planner can apply while scanning, before the join
-// gives each patient its own dates.
-func dateSpan(wins map[string]Window) (lo, hi string) {
-	for _, w := range wins {
-		if p := w.Previous().From; lo == "" || p < lo {
-			lo = p
-		}
-		hi = max(hi, w.To)
+// windowDates are a window's first and last date and the previous window's first.
+type windowDates struct{ from, to, prevFrom string }
+
+// byWindow groups the patients' ids by their window's dates: local dates
+// differ by at most a day across zones, so there are one to three groups.
+func byWindow(pts []patientFlagsRow, wins map[string]Window) map[windowDates][]int64 {
+	out := map[windowDates][]int64{}
+	for _, p := range pts {
+		w := wins[p.TimeZone]
+		k := windowDates{w.From, w.To, w.Previous().From}
+		out[k] = append(out[k], p.ID)
 	}
-	return lo, hi
+	return out
 }
 
-// windowsSQL is a constant table (tz, cur_from, prev_from, last_day) of the
-// windows, as portable SQL (UNION ALL of SELECTs), and its arguments.
-func windowsSQL(wins map[string]Window) (string, []any) {
-	var parts []string
-	var args []any
-	for tz, w := range wins {
-		parts = append(parts, "SELECT CAST(? AS TEXT) AS tz, CAST(? AS TEXT) AS cur_from, CAST(? AS TEXT) AS prev_from, CAST(? AS TEXT) AS last_day")
-		args = append(args, tz, w.From, w.Previous().From, w.To)
-	}
-	return strings.Join(parts, " UNION ALL "), args
-}
-
-// listBuckets runs rollupSQL and folds each patient's two windows into one row.
-func listBuckets(ctx context.Context, db *gorm.DB, pr auth.Principal, wins map[string]Window, now time.Time) ([]bucketRow, error) {
-	if len(wins) == 0 {
-		return nil, nil
-	}
-	table, targs := windowsSQL(wins)
+// listBuckets sums the rollup for pts: one query per window group (and per
+// rollupChunk patients), each patient's two windows folded into one row.
+func listBuckets(ctx context.Context, db *gorm.DB, pts []patientFlagsRow, wins map[string]Window, now time.Time) (map[int64]*bucketRow, error) {
+	out := map[int64]*bucketRow{}
 	recent := now.Add(-holidayNowWindow)
-	lo, hi := dateSpan(wins)
-	args := append(append([]any{recent, recent}, targs...), auth.VisiblePatients(db, pr), lo, hi)
-	var rows []bucketRow
-	if err := db.WithContext(ctx).Raw(fmt.Sprintf(rollupSQL, table), args...).Scan(&rows).Error; err != nil {
-		return nil, err
-	}
-	idx := map[int64]int{}
-	var out []bucketRow
-	for _, r := range rows {
-		i, ok := idx[r.PatientID]
-		if !ok {
-			i = len(out)
-			idx[r.PatientID] = i
-			out = append(out, bucketRow{PatientID: r.PatientID})
-		}
-		if r.Cur == 1 {
-			r.PrevDue, r.PrevTaken = out[i].PrevDue, out[i].PrevTaken
-			out[i] = r
-		} else {
-			out[i].PrevDue, out[i].PrevTaken = r.Due, r.Taken
+	for w, ids := range byWindow(pts, wins) {
+		for len(ids) > 0 {
+			n := min(len(ids), rollupChunk)
+			rows, err := scanAll(db.WithContext(ctx).Raw(rollupSQL, w.from, recent, recent, ids[:n], w.prevFrom, w.to), scanBucket)
+			if err != nil {
+				return nil, err
+			}
+			fold(out, rows)
+			ids = ids[n:]
 		}
 	}
 	return out, nil
+}
+
+func scanBucket(r *bucketRow) []any {
+	return []any{&r.PatientID, &r.Cur, &r.Days, &r.Covered, &r.Due, &r.Taken, &r.OnTime, &r.Missed, &r.Skipped,
+		&r.RecentDue, &r.RecentTaken}
+}
+
+// fold merges each patient's window row and previous-window row.
+func fold(out map[int64]*bucketRow, rows []bucketRow) {
+	for _, r := range rows {
+		b := out[r.PatientID]
+		if b == nil {
+			b = &bucketRow{PatientID: r.PatientID}
+			out[r.PatientID] = b
+		}
+		if r.Cur == 0 {
+			b.PrevDue, b.PrevTaken = r.Due, r.Taken
+			continue
+		}
+		r.PrevDue, r.PrevTaken = b.PrevDue, b.PrevTaken
+		*b = r
+	}
 }
