@@ -18,10 +18,10 @@ const futureSlice = 2_000_000
 // every 8 hours starting a day past the 48 h horizon, so they never collide
 // with what the expansion wrote (no history rows: nothing reads them). This
 // is filler for the idle tick (which must not read them), not a schedule:
-// local labels are UTC. The table keeps all its indexes, constraints and
-// triggers; the rows are written regimen by regimen (see futureSQL) with
-// synchronous_commit off. It returns the pending future doses there are
-// afterwards.
+// local labels are UTC. The table keeps all its indexes (the idle tick
+// reads them); the rows are written regimen by regimen (see futureSQL),
+// without foreign-key checks (see seedFutureSlice). It returns the pending
+// future doses there are afterwards.
 func seedFutureDoses(ctx context.Context, db *gorm.DB, clinicID int64, now time.Time, want int) (int64, error) {
 	db = db.WithContext(ctx)
 	count := func() (int64, error) {
@@ -41,12 +41,16 @@ func seedFutureDoses(ctx context.Context, db *gorm.DB, clinicID int64, now time.
 		WHERE p.clinic_id = ? AND NOT r.as_needed ORDER BY r.id`, clinicID).Scan(&ids).Error; err != nil || len(ids) == 0 {
 		return have, err
 	}
+	var super bool // session_replication_role needs a superuser
+	if err := db.Raw("SELECT current_setting('is_superuser') = 'on'").Scan(&super).Error; err != nil {
+		return have, err
+	}
 	per := (int(int64(want)-have) + len(ids) - 1) / len(ids)
 	step := max(1, futureSlice/per)
 	for i := 0; i < len(ids); i += step {
 		part := ids[i:min(len(ids), i+step)]
 		if err := db.Transaction(func(tx *gorm.DB) error {
-			return seedFutureSlice(tx, clinicID, part[0], part[len(part)-1], now, per)
+			return seedFutureSlice(tx, clinicID, part[0], part[len(part)-1], now, per, super)
 		}); err != nil {
 			return have, fmt.Errorf("seed future doses: %w", err)
 		}
@@ -54,31 +58,43 @@ func seedFutureDoses(ctx context.Context, db *gorm.DB, clinicID int64, now time.
 	return count()
 }
 
-// futureSQL writes per doses for each regimen of a slice. The series
-// refers to the regimen (0 * r.id) so that the planner cannot hoist it out
-// as the outer loop: rows then arrive regimen by regimen, each regimen's
+// futureSQL writes per doses for each regimen of a slice. The instants
+// and their labels are computed once (s), and the series is joined to each
+// regimen in turn (LATERAL, referring to r, so that the planner cannot make
+// it the outer loop): rows then arrive regimen by regimen, each regimen's
 // and patient's index entries land together on a few index pages, and the
 // scheduled_at index takes them at the end of one run of equal keys per
 // instant. Generated instant by instant instead, every row lands on a
 // different page of the regimen and patient indexes, which is what made
 // seeding 10 M rows take over half an hour.
-const futureSQL = `INSERT INTO dose_instances (patient_id, regimen_id, version_id, nominal_date, scheduled_at, local_date, local_time,
+const futureSQL = `WITH s AS MATERIALIZED (
+		SELECT at, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS d, to_char(at AT TIME ZONE 'UTC', 'HH24:MI') AS t
+		FROM (SELECT ?::timestamptz + k * interval '8 hours' AS at FROM generate_series(0, ?) k) x)
+	INSERT INTO dose_instances (patient_id, regimen_id, version_id, nominal_date, scheduled_at, local_date, local_time,
 		state, created_at, updated_at)
-	SELECT r.patient_id, r.id, r.current_version_id, to_char(g.at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), g.at,
-		to_char(g.at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), to_char(g.at AT TIME ZONE 'UTC', 'HH24:MI'), 'pending', ?, ?
+	SELECT r.patient_id, r.id, r.current_version_id, g.d, g.at, g.d, g.t, 'pending', ?, ?
 	FROM (SELECT r.id, r.patient_id, r.current_version_id FROM regimens r JOIN patients p ON p.id = r.patient_id
 		WHERE r.id BETWEEN ? AND ? AND NOT r.as_needed AND p.clinic_id = ? ORDER BY r.id) r
-	CROSS JOIN LATERAL (SELECT ?::timestamptz + k * interval '8 hours' AS at FROM generate_series(0 * r.id, ?) k) g
+	CROSS JOIN LATERAL (SELECT s.* FROM s WHERE r.id IS NOT NULL) g
 	ON CONFLICT DO NOTHING`
 
 // seedFutureSlice runs futureSQL for the regimens first..last in tx, with
-// synchronous_commit off (filler: losing it in a crash loses nothing) and
-// no JIT (compiling the expressions costs more than it saves here).
-func seedFutureSlice(tx *gorm.DB, clinicID, first, last int64, now time.Time, per int) error {
-	for _, set := range []string{"SET LOCAL synchronous_commit = off", "SET LOCAL jit = off"} {
+// synchronous_commit off (filler: losing it in a crash loses nothing) and,
+// when the role may, session_replication_role = replica, as pg_restore
+// --disable-triggers loads data: the foreign-key checks (three lookups a
+// row, about half the time) and the triggers do not run. Nothing is lost by
+// that: the rows are built from the regimens and patients they point at,
+// and the only other triggers (the adherence rollup, 00200) ignore pending
+// doses. Every index is written as usual.
+func seedFutureSlice(tx *gorm.DB, clinicID, first, last int64, now time.Time, per int, replica bool) error {
+	sets := []string{"SET LOCAL synchronous_commit = off"}
+	if replica {
+		sets = append(sets, "SET LOCAL session_replication_role = replica")
+	}
+	for _, set := range sets {
 		if err := tx.Exec(set).Error; err != nil {
 			return err
 		}
 	}
-	return tx.Exec(futureSQL, now, now, first, last, clinicID, now.Add(72*time.Hour), per-1).Error
+	return tx.Exec(futureSQL, now.Add(72*time.Hour), per-1, now, now, first, last, clinicID).Error
 }
