@@ -18,7 +18,8 @@ const pgDoseBatch = 10000
 // inserted dose gets its "scheduled" history row, then each excluded one
 // its "excluded" row, in dose order, as insertDoses writes them on SQLite.
 const insertDosesPGSQL = `WITH v AS (
-	SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::timestamptz[], ?::text[], ?::text[])
+	SELECT * FROM unnest(?::text::bigint[], ?::text::bigint[], ?::text::bigint[], ?::text::text[], ?::text::int[],
+		?::text::timestamptz[], ?::text::text[], ?::text::text[])
 		WITH ORDINALITY AS v(patient_id, regimen_id, version_id, nominal_date, slot, scheduled_at, local_date, local_time, ord)),
 ins AS (
 	INSERT INTO dose_instances (patient_id, regimen_id, version_id, nominal_date, slot, scheduled_at, local_date, local_time,

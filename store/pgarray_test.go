@@ -27,7 +27,7 @@ func TestPGArrayRoundTrips(t *testing.T) {
 	for i := range ats {
 		ats[i] = at.Add(time.Duration(i) * time.Hour)
 	}
-	if err := db.Raw("SELECT * FROM unnest(?::bigint[], ?::text[], ?::timestamptz[]) AS v(n, s, at)",
+	if err := db.Raw("SELECT * FROM unnest(?::text::bigint[], ?::text::text[], ?::text::timestamptz[]) AS v(n, s, at)",
 		store.Int64s(ns), store.Texts(texts), store.Times(ats)).Scan(&rows).Error; err != nil {
 		t.Fatal(err)
 	}
