@@ -20,10 +20,11 @@ type candidateRow struct {
 }
 
 // loadMatchData loads the patient's compartment regimens and the doses the
-// takes could record, locked in id order on Postgres (so a concurrent batch
-// for the same doses waits and then sees them taken). On Postgres it is one
-// statement, the windows computed per regimen in SQL; SQLite takes two.
-func loadMatchData(tx *gorm.DB, d *store.Dispenser, takes []takeEvent) ([]regimenWindow, []candidate, error) {
+// takes could record; with lock, they are locked in id order on Postgres
+// (so a concurrent batch for the same doses waits and then sees them
+// taken). On Postgres it is one statement, the windows computed per regimen
+// in SQL; SQLite takes two.
+func loadMatchData(tx *gorm.DB, d *store.Dispenser, takes []takeEvent, lock bool) ([]regimenWindow, []candidate, error) {
 	if len(takes) == 0 || d.PatientID == nil {
 		return nil, nil, nil
 	}
@@ -41,13 +42,17 @@ func loadMatchData(tx *gorm.DB, d *store.Dispenser, takes []takeEvent) ([]regime
 		return loadMatchDataSQLite(tx, *d.PatientID, compList, lo, hi)
 	}
 	late := strconv.Itoa(int(LateTakeLimit.Minutes()))
+	locking := ""
+	if lock {
+		locking = " FOR NO KEY UPDATE OF d"
+	}
 	var rows []candidateRow
 	err := tx.Raw(`SELECT d.id, d.regimen_id, d.scheduled_at, d.state, r.compartment, r.on_time_window_min, r.grace_min
 		FROM regimens r JOIN dose_instances d ON d.regimen_id = r.id
 		WHERE r.patient_id = ? AND r.compartment IN ? AND d.state IN ('pending','missed','taken')
 			AND d.scheduled_at >= CAST(? AS timestamptz) - make_interval(mins => r.on_time_window_min + r.grace_min + `+late+`)
 			AND d.scheduled_at <= CAST(? AS timestamptz) + make_interval(mins => r.on_time_window_min)
-		ORDER BY d.id FOR NO KEY UPDATE OF d`, *d.PatientID, compList, lo, hi).Scan(&rows).Error
+		ORDER BY d.id`+locking, *d.PatientID, compList, lo, hi).Scan(&rows).Error
 	if err != nil {
 		return nil, nil, err
 	}
