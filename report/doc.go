@@ -69,7 +69,10 @@
 // As-needed (PRN) regimens have no schedule, so they are left out of every
 // ratio; their logged doses are counted as taken (prn_taken).
 //
-// The patient list aggregates the same definitions in SQL (GROUP BY patient),
-// so its query count does not grow with the number of patients; a test checks
-// that it agrees with Compute.
+// The patient list sums a per-patient, per-local-day rollup of the counted
+// doses (adherence_days, migration 00200, kept by triggers on dose_instances
+// in the changing transaction) and adds the doses still pending past their
+// grace, so its query count does not grow with the number of patients and
+// it reads one row per patient-day; tests check that it agrees with Compute
+// and that the rollup equals the same sums computed from the doses.
 package report

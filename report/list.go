@@ -59,9 +59,12 @@ type patientFlagsRow struct {
 	Critical bool
 }
 
+// bucketRow is a patient's rollup sums: the window's figures, and the
+// previous window's due and taken for the trend (Cur tells which window a
+// row of rollupSQL sums, before listBuckets folds the two).
 type bucketRow struct {
 	PatientID   int64
-	Bucket      int
+	Cur         int
 	Days        int
 	Covered     int
 	Due         int
@@ -71,32 +74,35 @@ type bucketRow struct {
 	Skipped     int
 	RecentDue   int
 	RecentTaken int
+	PrevDue     int
+	PrevTaken   int
 }
 
 // List returns the patients p may see with their figures over the last
 // days local calendar days of each patient (today included, see LastDays),
-// worst first. It runs two queries whatever the number of patients.
+// worst first. It runs three queries whatever the number of patients (one
+// more per further 10,000 patients, and up to two more when the patients'
+// zones are on different dates).
 func List(ctx context.Context, db *gorm.DB, pr auth.Principal, days int, now time.Time, opt ListOptions) ([]ListRow, error) {
 	pts, err := listPatients(ctx, db, pr, now.AddDate(0, 0, -days), opt.Search)
 	if err != nil {
 		return nil, err
 	}
 	wins := zoneWindows(pts, days, now)
-	buckets, err := listBuckets(ctx, db, pr, wins, now)
+	byPatient, err := listBuckets(ctx, db, pts, wins, now)
 	if err != nil {
 		return nil, err
 	}
-	cur, prev := map[int64]bucketRow{}, map[int64]bucketRow{}
-	for _, b := range buckets {
-		if b.Bucket == 1 {
-			cur[b.PatientID] = b
-		} else {
-			prev[b.PatientID] = b
-		}
+	if err := addOverdue(ctx, db, pr, pts, wins, now, byPatient); err != nil {
+		return nil, err
 	}
 	out := make([]ListRow, 0, len(pts))
 	for _, pt := range pts {
-		r := makeRow(pt, cur[pt.ID], prev[pt.ID])
+		var b bucketRow
+		if p := byPatient[pt.ID]; p != nil {
+			b = *p
+		}
+		r := makeRow(pt, b)
 		r.WindowFrom, r.WindowTo, r.TimeZone = wins[pt.TimeZone].From, wins[pt.TimeZone].To, pt.TimeZone
 		out = append(out, r)
 	}
@@ -104,10 +110,10 @@ func List(ctx context.Context, db *gorm.DB, pr auth.Principal, days int, now tim
 	return out, nil
 }
 
-func makeRow(pt patientFlagsRow, c, pv bucketRow) ListRow {
+func makeRow(pt patientFlagsRow, c bucketRow) ListRow {
 	r := ListRow{PatientID: pt.ID, Name: pt.Name, Scheduled: c.Due, Taken: c.Taken, Missed: c.Missed, Skipped: c.Skipped,
 		TakingAdherence: ratio(c.Taken, c.Due), TimingAdherence: ratio(c.OnTime, c.Due), PDC: ratio(c.Covered, c.Days),
-		Threshold: ThresholdDefault, Previous: ratio(pv.Taken, pv.Due)}
+		Threshold: ThresholdDefault, Previous: ratio(c.PrevTaken, c.PrevDue)}
 	if pt.ARV {
 		r.Threshold = ThresholdAntiretroviral
 	}
@@ -149,5 +155,13 @@ func sortRows(rows []ListRow, by string) {
 }
 
 func trendRank(r ListRow) int {
-	return map[string]int{"down": 0, "flat": 1, "up": 2, "": 3}[r.Trend]
+	switch r.Trend {
+	case "down":
+		return 0
+	case "flat":
+		return 1
+	case "up":
+		return 2
+	}
+	return 3
 }

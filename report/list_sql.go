@@ -2,7 +2,6 @@ package report
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -21,49 +20,37 @@ func listPatients(ctx context.Context, db *gorm.DB, pr auth.Principal, from time
 	if s := strings.TrimSpace(search); s != "" {
 		q = q.Where("lower(p.name) LIKE ?", "%"+strings.ToLower(escapeLike(s))+"%")
 	}
-	var out []patientFlagsRow
-	err := q.Order("p.name, p.id").Scan(&out).Error
-	return out, err
+	return scanAll(q.Order("p.name, p.id"), func(r *patientFlagsRow) []any {
+		return []any{&r.ID, &r.Name, &r.TimeZone, &r.ARV, &r.Offline, &r.Critical}
+	})
 }
 
 func escapeLike(s string) string {
 	return strings.NewReplacer("%", "", "_", "").Replace(s)
 }
 
-// bucketSQL aggregates counted doses (see the package doc) per patient and
-// local day, then per patient and bucket (1 = the window, 0 = the window
-// before it, for the trend). Windows are local dates, which differ by time
-// zone: the joined table w (windowsSQL) gives each zone its dates. Every counted dose is one dose due, so a day is
-// covered exactly when every counted dose that day was taken, which is the
-// per-regimen rule of Compute without a third level of grouping. Positional
-// GROUP BY keeps the bucket expression one expression for Postgres.
-const bucketSQL = `
-SELECT patient_id, bucket, COUNT(*) AS days, SUM(covered) AS covered, SUM(due) AS due, SUM(taken) AS taken,
+// rollupSQL sums the adherence_days rollup (migration 00200: per patient
+// and local day, the counted doses of report/doc.go, kept by triggers in the
+// transaction that changes a dose) per patient over the window (cur = 1) and
+// the window before it (cur = 0, for the trend), for patients who share
+// those local dates. Every counted dose is one dose due, so a day is covered
+// exactly when all its counted doses were taken (Compute's per-regimen
+// rule), and a day's latest due and taken instants decide "holiday now". It
+// reads one row per patient-day, not one per dose, and joins nothing: the
+// ids come from listPatients, which applied the caller's scope.
+const rollupSQL = `
+SELECT patient_id, CASE WHEN local_date >= ? THEN 1 ELSE 0 END AS cur,
+	SUM(counted) AS days, SUM(covered) AS covered, SUM(due) AS due, SUM(taken) AS taken,
 	SUM(on_time) AS on_time, SUM(missed) AS missed, SUM(skipped) AS skipped,
-	SUM(recent_due) AS recent_due, SUM(recent_taken) AS recent_taken
-FROM (
-	SELECT d.patient_id, CASE WHEN d.local_date >= w.cur_from THEN 1 ELSE 0 END AS bucket, d.local_date,
-		COUNT(*) AS due,
-		SUM(CASE WHEN d.state = 'taken' THEN 1 ELSE 0 END) AS taken,
-		SUM(CASE WHEN d.state = 'taken' AND d.on_time THEN 1 ELSE 0 END) AS on_time,
-		SUM(CASE WHEN d.state = 'missed' THEN 1 ELSE 0 END) AS missed,
-		SUM(CASE WHEN d.state = 'skipped' THEN 1 ELSE 0 END) AS skipped,
-		SUM(CASE WHEN d.scheduled_at >= ? THEN 1 ELSE 0 END) AS recent_due,
-		SUM(CASE WHEN d.scheduled_at >= ? AND d.state = 'taken' THEN 1 ELSE 0 END) AS recent_taken,
-		CASE WHEN SUM(CASE WHEN d.state = 'taken' THEN 1 ELSE 0 END) = COUNT(*) THEN 1 ELSE 0 END AS covered
-	FROM dose_instances d
-	JOIN patients p ON p.id = d.patient_id
-	JOIN (%s) w ON w.tz = p.time_zone
-	WHERE d.patient_id IN (?) AND d.local_date >= w.prev_from AND d.local_date <= w.last_day
-		AND d.state IN ('taken', 'missed', 'skipped')
-		AND NOT (d.state = 'missed' AND d.during_outage)
-		AND NOT d.excluded
-		AND d.regimen_id NOT IN (SELECT id FROM regimens WHERE as_needed)
-		AND NOT EXISTS (SELECT 1 FROM patient_absences a WHERE a.patient_id = d.patient_id
-			AND d.scheduled_at >= a.starts_at AND d.scheduled_at < a.ends_at)
-	GROUP BY 1, 2, 3
-) pd
-GROUP BY patient_id, bucket`
+	CASE WHEN MAX(last_due_at) >= ? THEN 1 ELSE 0 END AS recent_due,
+	CASE WHEN MAX(last_taken_at) >= ? THEN 1 ELSE 0 END AS recent_taken
+FROM adherence_days
+WHERE patient_id IN ? AND local_date >= ? AND local_date <= ?
+GROUP BY 1, 2`
+
+// rollupChunk bounds the ids of one query (SQLite allows 32,766 parameters,
+// Postgres 65,535): one query per 10,000 patients sharing a window.
+const rollupChunk = 10000
 
 // zoneWindows is each listed zone's window (the zone as stored, even one
 // that no longer loads and is read as UTC).
@@ -77,26 +64,58 @@ func zoneWindows(pts []patientFlagsRow, days int, now time.Time) map[string]Wind
 	return out
 }
 
-// windowsSQL is a constant table (tz, cur_from, prev_from, last_day) of the
-// windows, as portable SQL (UNION ALL of SELECTs), and its arguments.
-func windowsSQL(wins map[string]Window) (string, []any) {
-	var parts []string
-	var args []any
-	for tz, w := range wins {
-		parts = append(parts, "SELECT CAST(? AS TEXT) AS tz, CAST(? AS TEXT) AS cur_from, CAST(? AS TEXT) AS prev_from, CAST(? AS TEXT) AS last_day")
-		args = append(args, tz, w.From, w.Previous().From, w.To)
+// windowDates are a window's first and last date and the previous window's first.
+type windowDates struct{ from, to, prevFrom string }
+
+// byWindow groups the patients' ids by their window's dates: local dates
+// differ by at most a day across zones, so there are one to three groups.
+func byWindow(pts []patientFlagsRow, wins map[string]Window) map[windowDates][]int64 {
+	out := map[windowDates][]int64{}
+	for _, p := range pts {
+		w := wins[p.TimeZone]
+		k := windowDates{w.From, w.To, w.Previous().From}
+		out[k] = append(out[k], p.ID)
 	}
-	return strings.Join(parts, " UNION ALL "), args
+	return out
 }
 
-func listBuckets(ctx context.Context, db *gorm.DB, pr auth.Principal, wins map[string]Window, now time.Time) ([]bucketRow, error) {
-	var out []bucketRow
-	if len(wins) == 0 {
-		return out, nil
-	}
-	table, targs := windowsSQL(wins)
+// listBuckets sums the rollup for pts: one query per window group (and per
+// rollupChunk patients), each patient's two windows folded into one row.
+func listBuckets(ctx context.Context, db *gorm.DB, pts []patientFlagsRow, wins map[string]Window, now time.Time) (map[int64]*bucketRow, error) {
+	out := map[int64]*bucketRow{}
 	recent := now.Add(-holidayNowWindow)
-	args := append(append([]any{recent, recent}, targs...), auth.VisiblePatients(db, pr))
-	err := db.WithContext(ctx).Raw(fmt.Sprintf(bucketSQL, table), args...).Scan(&out).Error
-	return out, err
+	for w, ids := range byWindow(pts, wins) {
+		for len(ids) > 0 {
+			n := min(len(ids), rollupChunk)
+			rows, err := scanAll(db.WithContext(ctx).Raw(rollupSQL, w.from, recent, recent, ids[:n], w.prevFrom, w.to), scanBucket)
+			if err != nil {
+				return nil, err
+			}
+			fold(out, rows)
+			ids = ids[n:]
+		}
+	}
+	return out, nil
+}
+
+func scanBucket(r *bucketRow) []any {
+	return []any{&r.PatientID, &r.Cur, &r.Days, &r.Covered, &r.Due, &r.Taken, &r.OnTime, &r.Missed, &r.Skipped,
+		&r.RecentDue, &r.RecentTaken}
+}
+
+// fold merges each patient's window row and previous-window row.
+func fold(out map[int64]*bucketRow, rows []bucketRow) {
+	for _, r := range rows {
+		b := out[r.PatientID]
+		if b == nil {
+			b = &bucketRow{PatientID: r.PatientID}
+			out[r.PatientID] = b
+		}
+		if r.Cur == 0 {
+			b.PrevDue, b.PrevTaken = r.Due, r.Taken
+			continue
+		}
+		r.PrevDue, r.PrevTaken = b.PrevDue, b.PrevTaken
+		*b = r
+	}
 }

@@ -42,7 +42,8 @@ func RecordAbsence(tx *gorm.DB, a *store.PatientAbsence, actor Actor, now time.T
 		WHERE closed_at IS NULL AND dose_id IN ?`, now, ids).Error
 }
 
-// excludeNew excludes freshly written doses that fall inside an absence.
+// excludeNew excludes freshly written or moved doses that fall inside an
+// absence (those excluded already are left alone).
 func excludeNew(tx *gorm.DB, ids []int64, now time.Time) error {
 	if len(ids) == 0 {
 		return nil
@@ -52,7 +53,7 @@ func excludeNew(tx *gorm.DB, ids []int64, now time.Time) error {
 		AbsenceID int64
 	}
 	if err := tx.Raw(`UPDATE dose_instances SET excluded = ?, absence_id = (`+fmt.Sprintf(absentSQL, "dose_instances")+`)
-		WHERE id IN ? AND EXISTS (`+fmt.Sprintf(absentSQL, "dose_instances")+`) RETURNING id, absence_id`, true, ids).Scan(&rows).Error; err != nil {
+		WHERE id IN ? AND excluded = ? AND EXISTS (`+fmt.Sprintf(absentSQL, "dose_instances")+`) RETURNING id, absence_id`, true, ids, false).Scan(&rows).Error; err != nil {
 		return err
 	}
 	ch := make([]change, len(rows))

@@ -28,6 +28,10 @@ func (p replan) apply(tx *gorm.DB, reg *store.Regimen, vid int64, now time.Time)
 	if err := appendHistory(tx, System, now, ch); err != nil {
 		return err
 	}
+	// A dose moved into a recorded absence is excluded like a new one.
+	if err := excludeNew(tx, p.moved, now); err != nil {
+		return err
+	}
 	rows := make([]doseRow, len(p.insert))
 	for i, o := range p.insert {
 		rows[i] = doseRow{PatientID: reg.PatientID, RegimenID: reg.ID, VersionID: vid, Occurrence: o}

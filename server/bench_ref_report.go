@@ -31,21 +31,51 @@ FROM (
 ) per_day
 GROUP BY 1, 2`
 
-// refListMS times refListSQL (median of runs after one warm-up) for the
-// physician's patients over the days-long period ending at now.
-func refListMS(ctx context.Context, db *gorm.DB, physician string, now time.Time, days, runs int) (float64, error) {
+// refRollupSQL is the same figures from the rollup the list reads
+// (adherence_days, one row per patient and local day): its floor.
+const refRollupSQL = `
+SELECT patient_id,
+	sum(CASE WHEN cur = 1 AND due > 0 THEN 1 ELSE 0 END) AS days,
+	sum(CASE WHEN cur = 1 AND due > 0 AND taken = due THEN 1 ELSE 0 END) AS covered,
+	sum(cur * due) AS due, sum(cur * taken) AS taken, sum(cur * on_time) AS on_time, sum(cur * missed) AS missed,
+	sum(cur * skipped) AS skipped, sum(CASE WHEN last_due_at >= ? THEN 1 ELSE 0 END) AS recent_due,
+	sum(CASE WHEN last_taken_at >= ? THEN 1 ELSE 0 END) AS recent_taken,
+	sum((1 - cur) * due) AS prev_due, sum((1 - cur) * taken) AS prev_taken
+FROM (SELECT a.*, CASE WHEN local_date >= ? THEN 1 ELSE 0 END AS cur FROM adherence_days a
+	WHERE patient_id IN ? AND local_date >= ? AND local_date <= ?) x
+GROUP BY patient_id`
+
+// listRefs are bench report's two references, in milliseconds (medians).
+type listRefs struct{ doses, rollup float64 }
+
+// refListMS times refListSQL and refRollupSQL (median of runs after one
+// warm-up each) for the physician's patients over the days-long period
+// ending at now (New York dates, the bench's zone, for the rollup).
+func refListMS(ctx context.Context, db *gorm.DB, physician string, now time.Time, days, runs int) (listRefs, error) {
 	var ids []int64
 	if err := db.WithContext(ctx).Raw(`SELECT ctm.patient_id FROM care_team_members ctm JOIN users u ON u.id = ctm.physician_id
 		WHERE u.email = ?`, physician).Scan(&ids).Error; err != nil {
-		return 0, err
+		return listRefs{}, err
 	}
 	from, to := now.Add(-time.Duration(days)*24*time.Hour), now
 	prevFrom, recent := from.Add(-to.Sub(from)), to.Add(-72*time.Hour)
+	doses, err := medianMS(ctx, db, runs, refListSQL, from, recent, recent, ids, prevFrom, to)
+	if err != nil {
+		return listRefs{}, err
+	}
+	zone, _ := time.LoadLocation("America/New_York")
+	date := func(t time.Time) string { return t.In(zone).Format(time.DateOnly) }
+	rollup, err := medianMS(ctx, db, runs, refRollupSQL, recent, recent, date(from), ids, date(prevFrom), date(to))
+	return listRefs{doses, rollup}, err
+}
+
+// medianMS runs sql runs times after one warm-up and returns the median.
+func medianMS(ctx context.Context, db *gorm.DB, runs int, sql string, args ...any) (float64, error) {
 	var ms []float64
 	for i := range max(runs, 1) + 1 {
 		var out []struct{ PatientID int64 }
 		t := time.Now()
-		if err := db.WithContext(ctx).Raw(refListSQL, from, recent, recent, ids, prevFrom, to).Scan(&out).Error; err != nil {
+		if err := db.WithContext(ctx).Raw(sql, args...).Scan(&out).Error; err != nil {
 			return 0, err
 		}
 		if i > 0 {

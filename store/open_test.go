@@ -32,3 +32,25 @@ func TestSQLiteFilesArePrivate(t *testing.T) {
 		}
 	}
 }
+
+// Postgres connections run with JIT off (short queries pay its compile
+// time), unless the URL asks for it.
+func TestPostgresJITOff(t *testing.T) {
+	t.Parallel()
+	base := os.Getenv("DOSELOOP_TEST_DATABASE_URL")
+	if base == "" {
+		t.Skip("DOSELOOP_TEST_DATABASE_URL is unset: skipping the Postgres test")
+	}
+	for url, want := range map[string]string{base: "off", base + "&jit=on": "on"} {
+		db, err := store.Open(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		db.Raw("SHOW jit").Scan(&got)
+		store.Close(db)
+		if got != want {
+			t.Errorf("jit = %q, want %q", got, want)
+		}
+	}
+}

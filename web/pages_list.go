@@ -11,11 +11,30 @@ import (
 )
 
 type listData struct {
-	Rows    []report.ListRow
+	Rows    []report.ListRow // this page's rows
 	Days    int
 	Periods []int
 	Sort    string
 	Query   string
+	Page    listPage
+}
+
+// listPageSize is how many patients one list page shows: the whole list is
+// computed (to sort it) but a clinic of 10,000 patients is not one page.
+const listPageSize = 100
+
+// listPage places a page in the sorted list: 1-based page number, the
+// 1-based positions of its first and last rows, and the total.
+type listPage struct {
+	Number, Pages, First, Last, Total int
+}
+
+// paginate cuts rows to page n (clamped to the pages there are).
+func paginate(rows []report.ListRow, n int) ([]report.ListRow, listPage) {
+	pages := max(1, (len(rows)+listPageSize-1)/listPageSize)
+	n = min(max(n, 1), pages)
+	from, to := (n-1)*listPageSize, min(n*listPageSize, len(rows))
+	return rows[from:to], listPage{Number: n, Pages: pages, First: from + 1, Last: to, Total: len(rows)}
 }
 
 // periodDays reads ?period=7d|30d|90d (default 30).
@@ -47,6 +66,8 @@ func (h *Handler) listPage(c *gin.Context) {
 		return
 	}
 	auth.Audit(c, h.DB, "web.patients.list", 0, "patient_list", 0, auth.OutcomeOK)
+	n, _ := strconv.Atoi(c.Query("page"))
+	rows, pg := paginate(rows, n)
 	h.render(c, http.StatusOK, "list", page{Title: "Patients", Nav: "patients",
-		Data: listData{Rows: rows, Days: days, Periods: report.Periods, Sort: sort, Query: q}})
+		Data: listData{Rows: rows, Days: days, Periods: report.Periods, Sort: sort, Query: q, Page: pg}})
 }
