@@ -13,19 +13,25 @@ import (
 // plan (one row per matched take: the event, its dose, the state the dose
 // was read in, taken or taken twice) into src, one row per dose, counting
 // only the events stored now.
-const writeHead = `WITH ins AS (INSERT INTO dose_events (dispenser_id, device_event_id, type, occurred_at, received_at,
-			compartment, quantity, seq, details, dose_id, flag)
-		SELECT ?, id, type, at, ?, comp, qty, seq, details, NULLIF(dose, 0), flag
-		FROM unnest(?::text[], ?::text[], ?::timestamptz[], ?::integer[], ?::double precision[], ?::bigint[], ?::text[],
-			?::bigint[], ?::text[]) AS e(id, type, at, comp, qty, seq, details, dose, flag)
-		ON CONFLICT (dispenser_id, device_event_id) DO NOTHING RETURNING id, device_event_id),
-	last_seq AS (UPDATE dispensers SET last_seq = ? WHERE id = ? AND last_seq < ?),
+const writeHead = writeEvents + `,
 	plan AS (SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::boolean[], ?::timestamptz[], ?::boolean[])
 		AS p(event_id, dose_id, from_state, take, at, on_time)),
 	src AS (SELECT p.dose_id, min(p.from_state) AS from_state, bool_or(p.take) AS take, bool_or(NOT p.take) AS dbl,
 			max(p.at) FILTER (WHERE p.take) AS at, bool_or(p.on_time) FILTER (WHERE p.take) AS on_time
 		FROM plan p JOIN ins ON ins.device_event_id = p.event_id GROUP BY p.dose_id ORDER BY p.dose_id),
 	`
+
+// writeEventsOnly is the statement of a batch whose takes matched no dose.
+const writeEventsOnly = writeEvents + ` SELECT id, device_event_id FROM ins`
+
+// writeEvents inserts the events and advances dispensers.last_seq.
+const writeEvents = `WITH ins AS (INSERT INTO dose_events (dispenser_id, device_event_id, type, occurred_at, received_at,
+			compartment, quantity, seq, details, dose_id, flag)
+		SELECT ?, id, type, at, ?, comp, qty, seq, details, NULLIF(dose, 0), flag
+		FROM unnest(?::text[], ?::text[], ?::timestamptz[], ?::integer[], ?::double precision[], ?::bigint[], ?::text[],
+			?::bigint[], ?::text[]) AS e(id, type, at, comp, qty, seq, details, dose, flag)
+		ON CONFLICT (dispenser_id, device_event_id) DO NOTHING RETURNING id, device_event_id),
+	last_seq AS (UPDATE dispensers SET last_seq = ? WHERE id = ? AND last_seq < ?)`
 
 // writeTail checks the plan held (every planned dose changed, every
 // planned take stored now) before answering: otherwise ingest_plan_holds
@@ -40,9 +46,16 @@ const writeTail = `,
 // dose_events.id of the events stored now. A plan that no longer holds is
 // a serialization failure (retryable).
 func writeBatchPG(tx *gorm.DB, b *batch, p *plan, now time.Time) (map[string]int64, error) {
-	changes, cargs := schedule.DeviceChangesPG("src", b.d.ID, now)
-	args := append(append(eventArgs(b, p.out.byEvent(), now), b.maxSeq, b.d.ID, b.maxSeq), planArgs(p)...)
-	rows, err := tx.Raw(writeHead+changes+writeTail, append(args, cargs...)...).Rows()
+	args := append(eventArgs(b, p.out.byEvent(), now), b.maxSeq, b.d.ID, b.maxSeq)
+	sql := writeEventsOnly
+	if pa := planArgs(p); pa != nil {
+		// Only a statement that may change doses names them: an UPDATE of
+		// dose_instances fires its statement triggers (the rollup's) even
+		// when it changes no row.
+		changes, cargs := schedule.DeviceChangesPG("src", b.d.ID, now)
+		sql, args = writeHead+changes+writeTail, append(append(args, pa...), cargs...)
+	}
+	rows, err := tx.Raw(sql, args...).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +93,8 @@ func eventArgs(b *batch, matches map[string]eventMatch, now time.Time) []any {
 		store.Array(seq), store.Array(details), store.Array(dose), store.Array(flag)}
 }
 
-// planArgs are the plan's arrays: one row per matched take event.
+// planArgs are the plan's arrays: one row per matched take event (nil
+// when no take matched a dose).
 func planArgs(p *plan) []any {
 	var events, from []string
 	var doses []int64
@@ -94,6 +108,9 @@ func planArgs(p *plan) []any {
 		taken = taken && em.Flag == ""
 		events, doses, from = append(events, em.ID), append(doses, em.DoseID), append(from, p.from[em.DoseID])
 		take, at, onTime = append(take, taken), append(at, t.At.UTC()), append(onTime, t.OnTime)
+	}
+	if len(events) == 0 {
+		return nil
 	}
 	return []any{store.Array(events), store.Array(doses), store.Array(from), store.Array(take), store.Array(at), store.Array(onTime)}
 }
