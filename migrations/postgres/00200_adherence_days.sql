@@ -45,6 +45,9 @@ DECLARE
     kd TEXT[];
     ka TIMESTAMPTZ[];
 BEGIN
+    IF cardinality(ds) = 0 THEN
+        RETURN; -- most updates of a dose (reminders, snoozes) change nothing counted
+    END IF;
     WITH c AS (
         SELECT x.sign, x.patient_id, x.local_date, x.scheduled_at AS at, (x.state = 'taken')::int AS tk,
             (x.state = 'taken' AND x.on_time IS TRUE)::int AS ot, (x.state = 'missed')::int AS ms, (x.state = 'skipped')::int AS sk
@@ -104,6 +107,9 @@ END $$;
 -- +goose StatementBegin
 CREATE FUNCTION adherence_days_on_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF NOT EXISTS (SELECT 1 FROM new_rows) THEN
+        RETURN NULL; -- an UPDATE that matched no row
+    END IF;
     PERFORM adherence_days_apply(ARRAY(
         WITH ch AS (
             SELECT o, n FROM old_rows o JOIN new_rows n ON n.id = o.id
