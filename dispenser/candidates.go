@@ -35,7 +35,9 @@ func loadMatchData(tx *gorm.DB, d *store.Dispenser, takes []takeEvent, lock bool
 
 // loadMatchDataPG is loadMatchData's one Postgres statement (its text the
 // same for every batch, so it is prepared once per connection), its rows
-// scanned by hand: it runs for every batch.
+// scanned by hand: it runs for every batch. d.patient_id (the regimens' patient)
+// lets dose_instances_patient_idx serve it: Postgres has no index leading
+// with regimen_id that covers every dose (migration 00230).
 func loadMatchDataPG(tx *gorm.DB, patientID int64, comps []int, lo, hi time.Time, lock bool) ([]regimenWindow, []candidate, error) {
 	late := strconv.Itoa(int(LateTakeLimit.Minutes()))
 	locking := ""
@@ -44,10 +46,10 @@ func loadMatchDataPG(tx *gorm.DB, patientID int64, comps []int, lo, hi time.Time
 	}
 	rows, err := tx.Raw(`SELECT d.id, d.regimen_id, d.scheduled_at, d.state, r.compartment, r.on_time_window_min, r.grace_min
 		FROM regimens r JOIN dose_instances d ON d.regimen_id = r.id
-		WHERE r.patient_id = ? AND r.compartment = ANY(?::integer[]) AND d.state IN ('pending','missed','taken')
+		WHERE r.patient_id = ? AND d.patient_id = ? AND r.compartment = ANY(?::integer[]) AND d.state IN ('pending','missed','taken')
 			AND d.scheduled_at >= CAST(? AS timestamptz) - make_interval(mins => r.on_time_window_min + r.grace_min + `+late+`)
 			AND d.scheduled_at <= CAST(? AS timestamptz) + make_interval(mins => r.on_time_window_min)
-		ORDER BY d.id`+locking, patientID, store.Array(comps), lo, hi).Rows()
+		ORDER BY d.id`+locking, patientID, patientID, store.Array(comps), lo, hi).Rows()
 	if err != nil {
 		return nil, nil, err
 	}
