@@ -78,7 +78,7 @@ BEGIN
         SELECT MAX(x.scheduled_at) AS due_at, MAX(x.scheduled_at) FILTER (WHERE x.state = 'taken') AS taken_at
         FROM dose_instances x JOIN regimens r ON r.id = x.regimen_id AND NOT r.as_needed
         WHERE x.patient_id = k.p AND x.local_date = k.d AND adherence_counted(x.state, x.during_outage, x.excluded)
-            AND x.scheduled_at BETWEEN k.at - interval '3 days' AND k.at + interval '3 days') m
+            AND x.scheduled_at BETWEEN k.at - interval '50 hours' AND k.at + interval '50 hours') m
     WHERE a.patient_id = k.p AND a.local_date = k.d;
 END $$;
 -- +goose StatementEnd
