@@ -61,29 +61,64 @@ var eventTypes = map[string]bool{
 // empty batch or one over MaxBatch is an error for the whole request; a bad
 // event only rejects itself: it gets a rejected Result and its neighbours
 // are returned as Events. Duplicate ids inside the batch answer duplicate.
+//
+// The common body, every event well-formed, is decoded in one pass; any
+// decoding error sends the body through the per-event path (which finds
+// the same events, or says which ones are malformed).
 func DecodeBatch(body []byte, now time.Time) ([]Event, []Result, error) {
+	var whole struct {
+		Events []wireEvent `json:"events"`
+	}
+	if decodeStrict(body, &whole) == nil {
+		if err := batchSize(len(whole.Events)); err != nil {
+			return nil, nil, err
+		}
+		return collect(len(whole.Events), func(i int) (Event, string) { return checkEvent(&whole.Events[i], now) })
+	}
 	var b struct {
 		Events []json.RawMessage `json:"events"`
 	}
+	if err := decodeStrict(body, &b); err != nil {
+		return nil, nil, err
+	}
+	if err := batchSize(len(b.Events)); err != nil {
+		return nil, nil, err
+	}
+	return collect(len(b.Events), func(i int) (Event, string) { return decodeEvent(b.Events[i], now) })
+}
+
+// decodeStrict decodes the whole body into v, refusing unknown fields and
+// anything after the JSON object.
+func decodeStrict(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&b); err != nil {
-		return nil, nil, apperr.E(apperr.Invalid, "the body must be {\"events\": [...]}: %s", cleanJSONErr(err)).WithReason("malformed_batch")
+	if err := dec.Decode(v); err != nil {
+		return apperr.E(apperr.Invalid, "the body must be {\"events\": [...]}: %s", cleanJSONErr(err)).WithReason("malformed_batch")
 	}
 	if dec.More() {
-		return nil, nil, apperr.E(apperr.Invalid, "the body has data after the JSON object").WithReason("malformed_batch")
+		return apperr.E(apperr.Invalid, "the body has data after the JSON object").WithReason("malformed_batch")
 	}
-	if len(b.Events) == 0 {
-		return nil, nil, apperr.E(apperr.Invalid, "the batch has no events").WithReason("empty_batch")
+	return nil
+}
+
+func batchSize(n int) error {
+	if n == 0 {
+		return apperr.E(apperr.Invalid, "the batch has no events").WithReason("empty_batch")
 	}
-	if len(b.Events) > MaxBatch {
-		return nil, nil, apperr.E(apperr.Invalid, "the batch has %d events; at most %d are allowed", len(b.Events), MaxBatch).WithReason("batch_too_large")
+	if n > MaxBatch {
+		return apperr.E(apperr.Invalid, "the batch has %d events; at most %d are allowed", n, MaxBatch).WithReason("batch_too_large")
 	}
-	results := make([]Result, len(b.Events))
-	events := make([]Event, 0, len(b.Events))
-	seen := make(map[string]bool, len(b.Events))
-	for i, raw := range b.Events {
-		ev, reason := decodeEvent(raw, now)
+	return nil
+}
+
+// collect validates the n events one by one (event(i) gives the i-th and
+// its rejection reason) into the accepted events and every event's Result.
+func collect(n int, event func(int) (Event, string)) ([]Event, []Result, error) {
+	results := make([]Result, n)
+	events := make([]Event, 0, n)
+	seen := make(map[string]bool, n)
+	for i := range n {
+		ev, reason := event(i)
 		ev.Index = i
 		results[i] = Result{Index: i, ID: ev.ID}
 		switch {

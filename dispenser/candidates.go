@@ -8,22 +8,12 @@ import (
 	"gorm.io/gorm"
 )
 
-// candidateRow is a candidate dose joined with its regimen's window.
-type candidateRow struct {
-	ID              int64
-	RegimenID       int64
-	ScheduledAt     time.Time
-	State           string
-	Compartment     int
-	OnTimeWindowMin int
-	GraceMin        int
-}
-
 // loadMatchData loads the patient's compartment regimens and the doses the
-// takes could record, locked in id order on Postgres (so a concurrent batch
-// for the same doses waits and then sees them taken). On Postgres it is one
-// statement, the windows computed per regimen in SQL; SQLite takes two.
-func loadMatchData(tx *gorm.DB, d *store.Dispenser, takes []takeEvent) ([]regimenWindow, []candidate, error) {
+// takes could record; with lock, they are locked in id order on Postgres
+// (so a concurrent batch for the same doses waits and then sees them
+// taken). On Postgres it is one statement, the windows computed per regimen
+// in SQL; SQLite takes two.
+func loadMatchData(tx *gorm.DB, d *store.Dispenser, takes []takeEvent, lock bool) ([]regimenWindow, []candidate, error) {
 	if len(takes) == 0 || d.PatientID == nil {
 		return nil, nil, nil
 	}
@@ -40,28 +30,47 @@ func loadMatchData(tx *gorm.DB, d *store.Dispenser, takes []takeEvent) ([]regime
 	if !store.IsPostgres(tx) {
 		return loadMatchDataSQLite(tx, *d.PatientID, compList, lo, hi)
 	}
+	return loadMatchDataPG(tx, *d.PatientID, compList, lo, hi, lock)
+}
+
+// loadMatchDataPG is loadMatchData's one Postgres statement (its text the
+// same for every batch, so it is prepared once per connection), its rows
+// scanned by hand: it runs for every batch. d.patient_id (the regimens' patient)
+// lets dose_instances_patient_idx serve it: Postgres has no index leading
+// with regimen_id that covers every dose (migration 00230).
+func loadMatchDataPG(tx *gorm.DB, patientID int64, comps []int, lo, hi time.Time, lock bool) ([]regimenWindow, []candidate, error) {
 	late := strconv.Itoa(int(LateTakeLimit.Minutes()))
-	var rows []candidateRow
-	err := tx.Raw(`SELECT d.id, d.regimen_id, d.scheduled_at, d.state, r.compartment, r.on_time_window_min, r.grace_min
+	locking := ""
+	if lock {
+		locking = " FOR NO KEY UPDATE OF d"
+	}
+	rows, err := tx.Raw(`SELECT d.id, d.regimen_id, d.scheduled_at, d.state, r.compartment, r.on_time_window_min, r.grace_min
 		FROM regimens r JOIN dose_instances d ON d.regimen_id = r.id
-		WHERE r.patient_id = ? AND r.compartment IN ? AND d.state IN ('pending','missed','taken')
+		WHERE r.patient_id = ? AND d.patient_id = ? AND r.compartment = ANY(?::integer[]) AND d.state IN ('pending','missed','taken')
 			AND d.scheduled_at >= CAST(? AS timestamptz) - make_interval(mins => r.on_time_window_min + r.grace_min + `+late+`)
 			AND d.scheduled_at <= CAST(? AS timestamptz) + make_interval(mins => r.on_time_window_min)
-		ORDER BY d.id FOR NO KEY UPDATE OF d`, *d.PatientID, compList, lo, hi).Scan(&rows).Error
+		ORDER BY d.id`+locking, patientID, patientID, store.Array(comps), lo, hi).Rows()
 	if err != nil {
 		return nil, nil, err
 	}
+	defer rows.Close()
 	seen := map[int64]bool{}
 	var regs []regimenWindow
-	cands := make([]candidate, len(rows))
-	for i, r := range rows {
-		cands[i] = candidate{ID: r.ID, RegimenID: r.RegimenID, ScheduledAt: r.ScheduledAt, State: r.State}
-		if !seen[r.RegimenID] {
-			seen[r.RegimenID] = true
-			regs = append(regs, regimenWindow{ID: r.RegimenID, Compartment: r.Compartment, OnTimeWindowMin: r.OnTimeWindowMin, GraceMin: r.GraceMin})
+	var cands []candidate
+	for rows.Next() {
+		var c candidate
+		var r regimenWindow
+		if err := rows.Scan(&c.ID, &c.RegimenID, &c.ScheduledAt, &c.State, &r.Compartment, &r.OnTimeWindowMin, &r.GraceMin); err != nil {
+			return nil, nil, err
+		}
+		cands = append(cands, c)
+		if !seen[c.RegimenID] {
+			seen[c.RegimenID] = true
+			r.ID = c.RegimenID
+			regs = append(regs, r)
 		}
 	}
-	return regs, cands, nil
+	return regs, cands, rows.Err()
 }
 
 // loadMatchDataSQLite: regimens first, then their doses in the widest

@@ -24,6 +24,11 @@ func decodeEvent(raw json.RawMessage, now time.Time) (Event, string) {
 		json.Unmarshal(raw, &idOnly)
 		return Event{ID: normalID(idOnly.ID)}, "malformed_event"
 	}
+	return checkEvent(&w, now)
+}
+
+// checkEvent validates one decoded event; a non-empty reason rejects it.
+func checkEvent(w *wireEvent, now time.Time) (Event, string) {
 	ev := Event{ID: normalID(w.ID), Type: w.Type, Compartment: w.Compartment, Quantity: w.Quantity, Seq: w.Seq}
 	if !isUUID(w.ID) {
 		return Event{}, "bad_id"

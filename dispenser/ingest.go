@@ -10,9 +10,15 @@ import (
 	"gorm.io/gorm"
 )
 
-// Ingest stores a decoded batch for dispenser d in one transaction and fills
-// in results (accepted or duplicate, plus the match). Callers answer the
-// device only after Ingest returns nil: then everything is committed.
+// Ingest stores a decoded batch for dispenser d and fills in results
+// (accepted or duplicate, plus the match). Callers answer the device only
+// after Ingest returns nil: then everything is committed.
+//
+// On Postgres a batch is first matched from an unlocked read and written by
+// one statement (writeBatchPG) that checks the plan still holds; if a
+// concurrent writer changed a matched dose, or a take turns out to be a
+// retry already stored, that statement aborts as a whole and the batch is
+// redone under row locks (ingestLocked), which is also the SQLite path.
 func (s *Service) Ingest(ctx context.Context, d *store.Dispenser, events []Event, results []Result) error {
 	if len(events) == 0 {
 		return nil
@@ -21,16 +27,30 @@ func (s *Service) Ingest(ctx context.Context, d *store.Dispenser, events []Event
 	// batches from deadlocking on the unique index.
 	sort.Slice(events, func(i, j int) bool { return events[i].ID < events[j].ID })
 	b := newBatch(d, events)
+	db := s.DB.WithContext(ctx)
+	if s.PerEventMatching {
+		return s.inTx(db, results, func(tx *gorm.DB, res []Result) error { return s.ingestPerEvent(tx, b, res) })
+	}
+	if store.IsPostgres(db) {
+		snapshot := append([]Result(nil), results...)
+		err := s.ingestUnlocked(db, b, snapshot)
+		if err == nil {
+			copy(results, snapshot)
+		}
+		if !retryable(err) {
+			return err
+		}
+	}
+	return s.inTx(db, results, func(tx *gorm.DB, res []Result) error { return s.ingestLocked(tx, b, res) })
+}
+
+// inTx runs fn in a transaction, again (up to three times in all) after a
+// deadlock or serialization failure; results are filled in only on success.
+func (s *Service) inTx(db *gorm.DB, results []Result, fn func(*gorm.DB, []Result) error) error {
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		snapshot := append([]Result(nil), results...)
-		db := s.DB.WithContext(ctx)
-		if len(b.takes) == 0 && store.IsPostgres(db) {
-			// Nothing to match: a single statement is atomic on its own.
-			err = s.ingestTx(db, b, snapshot)
-		} else {
-			err = db.Transaction(func(tx *gorm.DB) error { return s.ingestTx(tx, b, snapshot) })
-		}
+		err = db.Transaction(func(tx *gorm.DB) error { return fn(tx, snapshot) })
 		if err == nil {
 			copy(results, snapshot)
 			return nil
@@ -42,10 +62,15 @@ func (s *Service) Ingest(ctx context.Context, d *store.Dispenser, events []Event
 	return err
 }
 
-// retryable reports a Postgres deadlock or serialization failure.
+// errChanged reports that a matched dose left its state before it was
+// written (a set-based write changed fewer doses than planned).
+var errChanged = errors.New("dispenser batch: a matched dose changed meanwhile")
+
+// retryable reports a Postgres deadlock or serialization failure (which
+// includes ingest_plan_holds refusing a stale plan), or errChanged.
 func retryable(err error) bool {
 	var pg *pgconn.PgError
-	return errors.As(err, &pg) && (pg.Code == "40P01" || pg.Code == "40001")
+	return errors.Is(err, errChanged) || errors.As(err, &pg) && (pg.Code == "40P01" || pg.Code == "40001")
 }
 
 // batch is a decoded batch with its dose_taken events picked out.
@@ -71,75 +96,8 @@ func newBatch(d *store.Dispenser, events []Event) *batch {
 	return b
 }
 
-// ingestTx matches first (locking the candidate doses), then inserts the
-// events with their match in the same statement, then records the doses.
-// If some takes turn out to be duplicates, the match is redone without them.
-func (s *Service) ingestTx(tx *gorm.DB, b *batch, results []Result) error {
-	now := s.Clock.Now()
-	if s.PerEventMatching {
-		return s.ingestPerEvent(tx, b, results)
-	}
-	regs, cands, err := loadMatchData(tx, b.d, b.takes)
-	if err != nil {
-		return err
-	}
-	fresh := append([]candidate(nil), cands...)
-	out := newOutcome()
-	match(regs, cands, b.takes, out)
-	rowIDs, err := insertEvents(tx, b, out.byEvent(), now)
-	if err != nil {
-		return err
-	}
-	var inserted []takeEvent
-	for _, t := range b.takes {
-		if _, ok := rowIDs[t.ID]; ok {
-			t.RowID = rowIDs[t.ID]
-			inserted = append(inserted, t)
-		}
-	}
-	if len(inserted) < len(b.takes) {
-		redo := newOutcome()
-		match(regs, fresh, inserted, redo)
-		if err := linkEvents(tx, store.IsPostgres(tx), redo.changedFrom(out)); err != nil {
-			return err
-		}
-		out = redo
-	}
-	fillResults(b, rowIDs, out, results)
-	return applyOutcome(tx, b.d.ID, out, now)
-}
-
-// ingestPerEvent is the per-event reference path the benchmark compares
-// against: insert, then one candidate query and one round of updates per event.
-func (s *Service) ingestPerEvent(tx *gorm.DB, b *batch, results []Result) error {
-	now := s.Clock.Now()
-	rowIDs, err := insertEvents(tx, b, nil, now)
-	if err != nil {
-		return err
-	}
-	out := newOutcome()
-	for _, t := range b.takes {
-		if t.RowID = rowIDs[t.ID]; t.RowID == 0 {
-			continue
-		}
-		regs, cands, err := loadMatchData(tx, b.d, []takeEvent{t})
-		if err != nil {
-			return err
-		}
-		one := newOutcome()
-		match(regs, cands, []takeEvent{t}, one)
-		if err := applyOutcome(tx, b.d.ID, one, now); err != nil {
-			return err
-		}
-		if err := linkEvents(tx, store.IsPostgres(tx), one.events); err != nil {
-			return err
-		}
-		out.events = append(out.events, one.events...)
-	}
-	fillResults(b, rowIDs, out, results)
-	return nil
-}
-
+// fillResults answers each event accepted (stored now: in rowIDs) or
+// duplicate, with the match of the accepted takes.
 func fillResults(b *batch, rowIDs map[string]int64, out *matchOutcome, results []Result) {
 	for _, ev := range b.events {
 		results[ev.Index].Status = StatusDuplicate
@@ -148,6 +106,9 @@ func fillResults(b *batch, rowIDs map[string]int64, out *matchOutcome, results [
 		}
 	}
 	for _, em := range out.events {
+		if _, ok := rowIDs[em.ID]; !ok {
+			continue
+		}
 		r := &results[em.ResultIndex]
 		r.Flag = em.Flag
 		if em.DoseID != 0 {

@@ -76,19 +76,6 @@ func (o *matchOutcome) byEvent() map[string]eventMatch {
 	return m
 }
 
-// changedFrom lists the matches of o that differ from what old decided
-// (and was already written with the insert).
-func (o *matchOutcome) changedFrom(old *matchOutcome) []eventMatch {
-	before := old.byEvent()
-	var out []eventMatch
-	for _, em := range o.events {
-		if b := before[em.ID]; b.DoseID != em.DoseID || b.Flag != em.Flag {
-			out = append(out, em)
-		}
-	}
-	return out
-}
-
 // match assigns each take event (in occurred_at order) to the nearest
 // untaken dose of its compartment's regimens inside the dose's window, else
 // to the nearest taken one (double dose), else flags it unmatched. cands is

@@ -1,11 +1,9 @@
 package dispenser
 
 import (
-	"sort"
 	"strings"
 	"time"
 
-	"github.com/doseloop/doseloop/schedule"
 	"github.com/doseloop/doseloop/store"
 	"gorm.io/gorm"
 )
@@ -70,23 +68,6 @@ func ptr[T any](p *T) any {
 		return nil
 	}
 	return *p
-}
-
-// applyOutcome records the doses through schedule's set-based API (the one
-// writer of dose state): taken (their open alerts closed, so no later
-// escalation step fires) and taken twice, each with its history row.
-func applyOutcome(tx *gorm.DB, dispenserID int64, out *matchOutcome, now time.Time) error {
-	takes := make([]schedule.DeviceTake, 0, len(out.taken))
-	for id, t := range out.taken {
-		takes = append(takes, schedule.DeviceTake{DoseID: id, At: t.At, OnTime: t.OnTime})
-	}
-	sort.Slice(takes, func(i, j int) bool { return takes[i].DoseID < takes[j].DoseID })
-	doubled := make([]int64, 0, len(out.doubled))
-	for id := range out.doubled {
-		doubled = append(doubled, id)
-	}
-	sort.Slice(doubled, func(i, j int) bool { return doubled[i] < doubled[j] })
-	return schedule.RecordDeviceTakes(tx, dispenserID, takes, doubled, now)
 }
 
 // linkEvents sets dose_id and flag of the matched events in one statement.

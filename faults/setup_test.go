@@ -10,7 +10,6 @@ import (
 	"github.com/doseloop/doseloop/notify"
 	"github.com/doseloop/doseloop/notify/fcm"
 	"github.com/doseloop/doseloop/notify/fcmfake"
-	"github.com/doseloop/doseloop/store"
 	"golang.org/x/oauth2"
 	"google.golang.org/api/option"
 	"gorm.io/gorm"
@@ -43,21 +42,4 @@ func token(t *testing.T, db *gorm.DB, clk clock.Clock, userID int64, tok string)
 	if _, err := tokens.Upsert(context.Background(), notify.TokenInput{UserID: userID, Platform: "android", Token: tok, Locale: "en"}); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// countStates counts outbox rows per state.
-func countStates(t *testing.T, db *gorm.DB) map[string]int {
-	t.Helper()
-	var rows []struct {
-		State string
-		N     int
-	}
-	if err := db.Model(&store.Notification{}).Select("state, count(*) AS n").Group("state").Scan(&rows).Error; err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]int{}
-	for _, r := range rows {
-		out[r.State] = r.N
-	}
-	return out
 }

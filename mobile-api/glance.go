@@ -67,7 +67,7 @@ func (a *API) glance(c *gin.Context, l store.CareLink) (*GlanceView, error) {
 	date := a.Clock.Now().In(zone(pt.TimeZone)).Format("2006-01-02")
 	v := &GlanceView{Patient: PatientRef{ID: pt.ID, Name: pt.Name}, LinkID: l.ID, TimeZone: pt.TimeZone, Date: date, MutedUntil: utcPtr(l.MutedUntil)}
 	var doses []store.DoseInstance
-	if err := a.db(c).Where("patient_id = ? AND local_date = ? AND state <> ?", pt.ID, date, store.DoseCancelled).
+	if err := onLocalDate(a.db(c), pt.ID, date).Where("state <> ?", store.DoseCancelled).
 		Order("scheduled_at, id").Limit(200).Find(&doses).Error; err != nil {
 		return nil, err
 	}

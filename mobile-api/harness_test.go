@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -216,7 +215,5 @@ func (h *harness) audits(action, outcome string) int64 {
 	h.must(h.db.Model(&store.AuditEntry{}).Where("action = ? AND outcome = ?", action, outcome).Count(&n).Error)
 	return n
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

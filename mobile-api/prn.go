@@ -116,7 +116,7 @@ func checkPRNLimit(tx *gorm.DB, reg *store.Regimen, at time.Time) error {
 	} else if limit == nil {
 		return nil
 	}
-	taken, err := takenSince(tx, reg.ID, at.Add(-limit.Window()))
+	taken, err := takenSince(tx, reg.PatientID, reg.ID, at.Add(-limit.Window()))
 	if err != nil {
 		return err
 	}
@@ -128,10 +128,14 @@ func checkPRNLimit(tx *gorm.DB, reg *store.Regimen, at time.Time) error {
 	return nil
 }
 
-// takenSince lists when the regimen's doses were taken after since.
-func takenSince(db *gorm.DB, regimenID int64, since time.Time) ([]time.Time, error) {
+// takenSince lists when the patient's regimen's doses were taken after
+// since. The scheduled_at bound lets dose_instances_patient_idx serve it
+// (migration 00230): a dose is taken at most its late limit (≤ 7 days)
+// after it is due, and an as-needed dose is due when it was taken.
+func takenSince(db *gorm.DB, patientID, regimenID int64, since time.Time) ([]time.Time, error) {
 	var doses []store.DoseInstance
-	err := db.Select("taken_at").Where("regimen_id = ? AND state = ? AND taken_at > ?", regimenID, store.DoseTaken, since).Find(&doses).Error
+	err := db.Select("taken_at").Where("patient_id = ? AND regimen_id = ? AND state = ? AND taken_at > ? AND scheduled_at > ?",
+		patientID, regimenID, store.DoseTaken, since, since.Add(-maxLateTake)).Find(&doses).Error
 	out := make([]time.Time, 0, len(doses))
 	for _, d := range doses {
 		if d.TakenAt != nil {

@@ -42,7 +42,7 @@ func (a *API) prnViews(c *gin.Context, pt *store.Patient) ([]PRNView, error) {
 			Medication: MedicationView{ID: r.Med.ID, Name: r.Med.Name, Strength: r.Med.Strength, Form: r.Med.Form}}
 		// A malformed limit shows as none here; logging a dose reports it.
 		if v.Limit, _ = ParsePRNLimit(r.Timing); v.Limit != nil {
-			taken, err := takenSince(a.db(c), id, now.Add(-v.Limit.Window()))
+			taken, err := takenSince(a.db(c), pt.ID, id, now.Add(-v.Limit.Window()))
 			if err != nil {
 				return nil, err
 			}

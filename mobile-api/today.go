@@ -63,7 +63,7 @@ func (a *API) today(c *gin.Context, pt *store.Patient) (*TodayView, error) {
 			return nil, err
 		}
 	}
-	q := a.db(c).Where("patient_id = ? AND local_date = ? AND state <> ?", pt.ID, date, store.DoseCancelled)
+	q := onLocalDate(a.db(c), pt.ID, date).Where("state <> ?", store.DoseCancelled)
 	if page.Cursor != "" {
 		k, err := parseTimeKey(page.Cursor)
 		if err != nil {

@@ -37,11 +37,10 @@ func escapeLike(s string) string {
 // exactly when all its counted doses were taken (Compute's per-regimen
 // rule), and a day's latest due and taken instants decide "holiday now". It
 // reads one row per patient-day, not one per dose, and joins nothing: the
-// ids come from listPatients, which applied the caller's scope.
+// ids come from listPatients, which applied the caller's scope. The counts
+// are summed packed (counts_a, counts_b; see the migration) and unpacked here.
 const rollupSQL = `
-SELECT patient_id, CASE WHEN local_date >= ? THEN 1 ELSE 0 END AS cur,
-	SUM(counted) AS days, SUM(covered) AS covered, SUM(due) AS due, SUM(taken) AS taken,
-	SUM(on_time) AS on_time, SUM(missed) AS missed, SUM(skipped) AS skipped,
+SELECT patient_id, CASE WHEN local_date >= ? THEN 1 ELSE 0 END AS cur, SUM(counts_a), SUM(counts_b),
 	CASE WHEN MAX(last_due_at) >= ? THEN 1 ELSE 0 END AS recent_due,
 	CASE WHEN MAX(last_taken_at) >= ? THEN 1 ELSE 0 END AS recent_taken
 FROM adherence_days
@@ -87,7 +86,7 @@ func listBuckets(ctx context.Context, db *gorm.DB, pts []patientFlagsRow, wins m
 	for w, ids := range byWindow(pts, wins) {
 		for len(ids) > 0 {
 			n := min(len(ids), rollupChunk)
-			rows, err := scanAll(db.WithContext(ctx).Raw(rollupSQL, w.from, recent, recent, ids[:n], w.prevFrom, w.to), scanBucket)
+			rows, err := scanAll(db.WithContext(ctx).Raw(rollupSQL, w.from, recent, recent, ids[:n], w.prevFrom, w.to), scanPacked)
 			if err != nil {
 				return nil, err
 			}
@@ -98,14 +97,27 @@ func listBuckets(ctx context.Context, db *gorm.DB, pts []patientFlagsRow, wins m
 	return out, nil
 }
 
-func scanBucket(r *bucketRow) []any {
-	return []any{&r.PatientID, &r.Cur, &r.Days, &r.Covered, &r.Due, &r.Taken, &r.OnTime, &r.Missed, &r.Skipped,
-		&r.RecentDue, &r.RecentTaken}
+// packedRow is a row of rollupSQL before unpacking.
+type packedRow struct {
+	PatientID, Cur, A, B, RecentDue, RecentTaken int64
+}
+
+func scanPacked(r *packedRow) []any {
+	return []any{&r.PatientID, &r.Cur, &r.A, &r.B, &r.RecentDue, &r.RecentTaken}
+}
+
+// unpack splits the packed sums: 16 bits a field, see migration 00200.
+func (r packedRow) unpack() bucketRow {
+	field := func(v int64, i uint) int { return int(v >> (16 * i) & 0xFFFF) }
+	return bucketRow{PatientID: r.PatientID, Cur: int(r.Cur), Due: field(r.A, 0), Taken: field(r.A, 1), OnTime: field(r.A, 2),
+		Missed: field(r.A, 3), Skipped: field(r.B, 0), Days: field(r.B, 1), Covered: field(r.B, 2),
+		RecentDue: int(r.RecentDue), RecentTaken: int(r.RecentTaken)}
 }
 
 // fold merges each patient's window row and previous-window row.
-func fold(out map[int64]*bucketRow, rows []bucketRow) {
-	for _, r := range rows {
+func fold(out map[int64]*bucketRow, rows []packedRow) {
+	for _, p := range rows {
+		r := p.unpack()
 		b := out[r.PatientID]
 		if b == nil {
 			b = &bucketRow{PatientID: r.PatientID}

@@ -14,7 +14,7 @@ import (
 // the state it had before (pending or missed), the dispenser as the actor,
 // and close the missed dose's escalation: the same on both databases
 // (Postgres does it in one statement).
-func TestRecordDeviceTakesWritesHistoryAndClosesAlerts(t *testing.T) {
+func TestRecordDeviceChangesWritesHistoryAndClosesAlerts(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
 		now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
@@ -36,9 +36,14 @@ func TestRecordDeviceTakesWritesHistoryAndClosesAlerts(t *testing.T) {
 		if err := db.Create(&alert).Error; err != nil {
 			t.Fatal(err)
 		}
-		takes := []schedule.DeviceTake{{DoseID: doses[0].ID, At: now, OnTime: true}, {DoseID: doses[1].ID, At: now, OnTime: false}}
+		changes := []schedule.DeviceChange{{DoseID: doses[0].ID, From: store.DosePending, Take: true, At: now, OnTime: true},
+			{DoseID: doses[1].ID, From: store.DoseMissed, Take: true, At: now, OnTime: false}}
 		if err := db.Transaction(func(tx *gorm.DB) error {
-			return schedule.RecordDeviceTakes(tx, disp.ID, takes, nil, now)
+			n, err := schedule.RecordDeviceChanges(tx, disp.ID, changes, now)
+			if err == nil && n != 2 {
+				t.Errorf("%d doses changed, want 2", n)
+			}
+			return err
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -59,6 +64,50 @@ func TestRecordDeviceTakesWritesHistoryAndClosesAlerts(t *testing.T) {
 		db.First(&after, alert.ID)
 		if after.ClosedAt == nil || after.CloseReason != "dose_recorded" || after.NextAt != nil {
 			t.Errorf("alert %+v: want closed as dose_recorded with no next step", after)
+		}
+	})
+}
+
+// A dose taken and taken again in one batch is written once with both
+// history rows (taken, then double_dose); on Postgres a change whose dose
+// has left its From state meanwhile is not made, and the count says so.
+func TestRecordDeviceChangesTakeAndDoubleAndGuard(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+		w := storetest.NewWorld(t, db, "double", now)
+		disp := store.Dispenser{ClinicID: w.Clinic.ID, Serial: "DL-DOUBLE", PublicKey: "k", CreatedAt: now, UpdatedAt: now}
+		if err := db.Create(&disp).Error; err != nil {
+			t.Fatal(err)
+		}
+		doses := []store.DoseInstance{{PatientID: w.Patient.ID, RegimenID: w.Regimen.ID, ScheduledAt: now.Add(-time.Hour),
+			LocalDate: "2026-11-21", LocalTime: "11:00", State: store.DosePending, CreatedAt: now, UpdatedAt: now},
+			{PatientID: w.Patient.ID, RegimenID: w.Regimen.ID, ScheduledAt: now.Add(-2 * time.Hour),
+				LocalDate: "2026-11-21", LocalTime: "10:00", State: store.DoseSkipped, CreatedAt: now, UpdatedAt: now}}
+		if err := db.Create(&doses).Error; err != nil {
+			t.Fatal(err)
+		}
+		changes := []schedule.DeviceChange{{DoseID: doses[0].ID, From: store.DosePending, Take: true, At: now, OnTime: true, Double: true}}
+		if store.IsPostgres(db) { // read as pending, but skipped by now: left alone
+			changes = append(changes, schedule.DeviceChange{DoseID: doses[1].ID, From: store.DosePending, Take: true, At: now})
+		}
+		var n int
+		err := db.Transaction(func(tx *gorm.DB) (err error) {
+			n, err = schedule.RecordDeviceChanges(tx, disp.ID, changes, now)
+			return err
+		})
+		if err != nil || n != 1 {
+			t.Fatalf("changed %d doses (err %v), want 1", n, err)
+		}
+		d, hist := doses[0], []store.DoseHistory(nil)
+		db.First(&d, d.ID)
+		hist, _ = schedule.History(db, d.ID)
+		if d.State != store.DoseTaken || !d.DoubleDose || len(hist) < 2 || hist[len(hist)-2].ToState != store.DoseTaken ||
+			hist[len(hist)-1].FromState != store.DoseTaken || hist[len(hist)-1].ToState != store.HistDoubleDose {
+			t.Fatalf("dose %+v with history %+v: want taken, double dose, rows taken then double_dose", d, hist)
+		}
+		if other := doses[1]; db.First(&other, other.ID).Error != nil || other.State != store.DoseSkipped {
+			t.Fatalf("the dose that left its state was changed: %+v", other)
 		}
 	})
 }

@@ -63,7 +63,7 @@
 // after; 409 too_early / too_late with window_start and window_end; a
 // dose not yet due cannot be snoozed) and Correct (care-team physician,
 // any time, mandatory reason, corrected=true, the history row points at
-// the row it corrects). Batches use RecordDeviceTakes (dispenser ingest),
+// the row it corrects). Batches use RecordDeviceChanges (dispenser ingest),
 // SweepMissed, the reminder claims and expansion.
 //
 //	           RecordTaken (within ±window)      RecordTaken again
@@ -96,7 +96,7 @@
 //
 //   - ValidateTiming, ParseTiming, ValidatePolicy, ParsePolicy: editors.
 //   - RecordTaken(tx, doseID, takenAt, actor): taken on time/late, double dose, closes the alert.
-//   - Take, Skip, Snooze (recording window), Correct, RecordDeviceTakes, RecordAbsence,
+//   - Take, Skip, Snooze (recording window), Correct, RecordDeviceChanges, RecordAbsence,
 //     LogPRN (maxDosePerPeriod enforced), CloseDoseAlert, History, Versions, VersionOf.
 //   - ReexpandPatient(tx, patient, now, horizon): after a zone or travel-policy change.
 //   - API: the regimen endpoints; Scheduler: Tick(ctx, now), Nightly, Run.

@@ -47,7 +47,8 @@ func LogPRN(tx *gorm.DB, regimenID int64, takenAt time.Time, source string) (*st
 		return nil, apperr.E(apperr.Invalid, "this regimen is not an active as-needed regimen").WithReason("not_prn")
 	}
 	var existing store.DoseInstance
-	if err := tx.Where("regimen_id = ? AND scheduled_at = ?", reg.ID, takenAt).Take(&existing).Error; err == nil {
+	// patient_id lets dose_instances_patient_idx serve both reads (migration 00230).
+	if err := tx.Where("patient_id = ? AND regimen_id = ? AND scheduled_at = ?", reg.PatientID, reg.ID, takenAt).Take(&existing).Error; err == nil {
 		return &existing, nil
 	}
 	t, err := ParseTiming([]byte(reg.Timing))
@@ -55,8 +56,8 @@ func LogPRN(tx *gorm.DB, regimenID int64, takenAt time.Time, source string) (*st
 		return nil, err
 	}
 	var taken []time.Time
-	if err := tx.Model(&store.DoseInstance{}).Where("regimen_id = ? AND state = ? AND scheduled_at > ?",
-		reg.ID, store.DoseTaken, takenAt.AddDate(0, 0, -32)).Pluck("taken_at", &taken).Error; err != nil {
+	if err := tx.Model(&store.DoseInstance{}).Where("patient_id = ? AND regimen_id = ? AND state = ? AND scheduled_at > ?",
+		reg.PatientID, reg.ID, store.DoseTaken, takenAt.AddDate(0, 0, -32)).Pluck("taken_at", &taken).Error; err != nil {
 		return nil, err
 	}
 	if ok, next := PRNAllowed(t.MaxDosePerPeriod, taken, takenAt); !ok {

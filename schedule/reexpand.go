@@ -35,7 +35,9 @@ func Reexpand(tx *gorm.DB, reg *store.Regimen, pt *store.Patient, now, to time.T
 		return err
 	}
 	var existing []futureDose
-	if err := tx.Model(&store.DoseInstance{}).Where("regimen_id = ? AND scheduled_at > ? AND state IN ?", reg.ID, now,
+	// patient_id: read through dose_instances_patient_idx (migration 00230).
+	if err := tx.Model(&store.DoseInstance{}).Where("patient_id = ? AND regimen_id = ? AND scheduled_at > ? AND state IN ?",
+		reg.PatientID, reg.ID, now,
 		[]string{store.DosePending, store.DoseCancelled}).Order("id").Find(&existing).Error; err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func patientHistory(tx *gorm.DB, pt *store.Patient, i int, now time.Time) error 
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rows, 200).Error; err != nil {
 			return err
 		}
-		if err := historyRows(tx, reg.ID); err != nil {
+		if err := historyRows(tx, reg.PatientID, reg.ID); err != nil {
 			return err
 		}
 	}
@@ -90,13 +90,14 @@ func patientHistory(tx *gorm.DB, pt *store.Patient, i int, now time.Time) error 
 // historyRows gives each demo dose of regimen that has no history yet its
 // two rows: scheduled (system) and its outcome (who recorded it, or the
 // sweep for a missed dose), so the demo shows what a real record looks like.
-func historyRows(tx *gorm.DB, regimenID int64) error {
-	noHistory := " FROM dose_instances d WHERE d.regimen_id = ? AND NOT EXISTS (SELECT 1 FROM dose_history h WHERE h.dose_id = d.id)"
+// The patient's id lets dose_instances_patient_idx find them (migration 00230).
+func historyRows(tx *gorm.DB, patientID, regimenID int64) error {
+	noHistory := " FROM dose_instances d WHERE d.patient_id = ? AND d.regimen_id = ? AND NOT EXISTS (SELECT 1 FROM dose_history h WHERE h.dose_id = d.id)"
 	return tx.Exec(`INSERT INTO dose_history (dose_id, from_state, to_state, at, source, reason)
 		SELECT d.id, '', 'scheduled', d.scheduled_at, 'system', ''`+noHistory+`
 		UNION ALL SELECT d.id, 'pending', d.state, COALESCE(d.taken_at, d.missed_at, d.scheduled_at),
 			CASE WHEN d.state = 'missed' THEN 'system' WHEN d.source IN ('dispenser', 'caregiver') THEN d.source ELSE 'patient' END,
-			d.skip_reason`+noHistory+` ORDER BY 1, 2`, regimenID, regimenID).Error
+			d.skip_reason`+noHistory+` ORDER BY 1, 2`, patientID, regimenID, patientID, regimenID).Error
 }
 
 // historicDose decides one past dose from a hash of (regimen, instant), so

@@ -32,18 +32,14 @@ FROM (
 GROUP BY 1, 2`
 
 // refRollupSQL is the same figures from the rollup the list reads
-// (adherence_days, one row per patient and local day): its floor.
+// (adherence_days, one row per patient and local day, its packed counts):
+// the list's floor.
 const refRollupSQL = `
-SELECT patient_id,
-	sum(CASE WHEN cur = 1 AND due > 0 THEN 1 ELSE 0 END) AS days,
-	sum(CASE WHEN cur = 1 AND due > 0 AND taken = due THEN 1 ELSE 0 END) AS covered,
-	sum(cur * due) AS due, sum(cur * taken) AS taken, sum(cur * on_time) AS on_time, sum(cur * missed) AS missed,
-	sum(cur * skipped) AS skipped, sum(CASE WHEN last_due_at >= ? THEN 1 ELSE 0 END) AS recent_due,
-	sum(CASE WHEN last_taken_at >= ? THEN 1 ELSE 0 END) AS recent_taken,
-	sum((1 - cur) * due) AS prev_due, sum((1 - cur) * taken) AS prev_taken
-FROM (SELECT a.*, CASE WHEN local_date >= ? THEN 1 ELSE 0 END AS cur FROM adherence_days a
-	WHERE patient_id IN ? AND local_date >= ? AND local_date <= ?) x
-GROUP BY patient_id`
+SELECT patient_id, CASE WHEN local_date >= ? THEN 1 ELSE 0 END AS cur, sum(counts_a), sum(counts_b),
+	max(last_due_at) >= ? AS recent_due, max(last_taken_at) >= ? AS recent_taken
+FROM adherence_days
+WHERE patient_id IN ? AND local_date >= ? AND local_date <= ?
+GROUP BY 1, 2`
 
 // listRefs are bench report's two references, in milliseconds (medians).
 type listRefs struct{ doses, rollup float64 }
@@ -65,7 +61,7 @@ func refListMS(ctx context.Context, db *gorm.DB, physician string, now time.Time
 	}
 	zone, _ := time.LoadLocation("America/New_York")
 	date := func(t time.Time) string { return t.In(zone).Format(time.DateOnly) }
-	rollup, err := medianMS(ctx, db, runs, refRollupSQL, recent, recent, date(from), ids, date(prevFrom), date(to))
+	rollup, err := medianMS(ctx, db, runs, refRollupSQL, date(from), recent, recent, ids, date(prevFrom), date(to))
 	return listRefs{doses, rollup}, err
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"net"
 	"net/http/httptest"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/doseloop/doseloop/store"
 )
 
 // TestHelpListsEverySubcommand: -h, --help and help exit 0 and name every
@@ -156,5 +159,36 @@ func TestBrowserURL(t *testing.T) {
 		if got := (&app{cfg: Config{Addr: addr}}).browserURL(); got != want {
 			t.Errorf("%s: %s, want %s", addr, got, want)
 		}
+	}
+}
+
+// TestRollupVerify: on the demo clinic the rollup is exact; a tampered day
+// is named and the exit code is 1.
+func TestRollupVerify(t *testing.T) {
+	t.Parallel()
+	url := "sqlite:" + filepath.Join(t.TempDir(), "r.db")
+	env := func(k string) string {
+		if k == "DOSELOOP_DATABASE_URL" {
+			return url
+		}
+		return ""
+	}
+	var out, errb bytes.Buffer
+	if code := run([]string{"seed"}, env, &out, &errb); code != 0 {
+		t.Fatalf("seed: exit %d: %s", code, errb.String())
+	}
+	out.Reset()
+	if code := run([]string{"rollup", "verify"}, env, &out, &errb); code != 0 || !strings.Contains(out.String(), "rollup exact") {
+		t.Fatalf("rollup verify on the demo: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	db, err := store.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Exec("UPDATE adherence_days SET taken = taken + 1 WHERE rowid = (SELECT MIN(rowid) FROM adherence_days)")
+	store.Close(db)
+	out.Reset()
+	if code := run([]string{"rollup", "verify"}, env, &out, &errb); code != 1 || !strings.Contains(out.String(), "rollup DIFFERS: patient") {
+		t.Fatalf("rollup verify after tampering: exit %d\n%s", code, out.String())
 	}
 }

@@ -27,6 +27,7 @@ func commands() []command {
 		{"simulate", "simulate [flags]", "drive a running server with simulated, signed dispensers", true, cmdSimulate},
 		{"bench", "bench " + strings.Join(benchNames(), "|") + " [flags]", "run a benchmark (see README, Benchmarks)", true, cmdBench},
 		{"audit", "audit verify", "walk every clinic's audit hash chain; name the first altered or missing row", false, cmdAudit},
+		{"rollup", "rollup verify", "compare the patient list's rollup with the doses; name the days that differ", false, cmdRollup},
 		{"probe", "probe URL", "GET URL and exit 0 on a 2xx answer (a container health check)", false, cmdProbe},
 		{"version", "version", "print the release version, VCS revision and Go version (also -version)", false, cmdVersion},
 		{"help", "help", "print this list (also -h, --help)", false, nil},

@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
-	"time"
 
 	"github.com/doseloop/doseloop/auth"
 	"github.com/gin-gonic/gin"
@@ -20,15 +18,6 @@ func (h *Handler) showTable(c *gin.Context, nav, title, action string, t adminTa
 	auth.Audit(c, h.DB, action, 0, "", 0, auth.OutcomeOK)
 	h.render(c, http.StatusOK, "admin", page{Title: title, Nav: nav, Data: t})
 }
-
-func fmtTime(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return t.UTC().Format("2006-01-02 15:04 UTC")
-}
-
-func id(n int64) string { return strconv.FormatInt(n, 10) }
 
 func (h *Handler) adminCareTeams(c *gin.Context) {
 	var rows []struct{ Physician, Patient string }

@@ -12,9 +12,18 @@ CREATE TABLE adherence_days (
     skipped       INTEGER NOT NULL,
     last_due_at   DATETIME,
     last_taken_at DATETIME,
-    -- What the list sums per day, kept so that it sums plain columns.
-    counted       INTEGER GENERATED ALWAYS AS (CASE WHEN due > 0 THEN 1 ELSE 0 END) STORED,
-    covered       INTEGER GENERATED ALWAYS AS (CASE WHEN due > 0 AND taken = due THEN 1 ELSE 0 END) STORED,
+    -- What the list sums, packed: summing 600,000 day rows (10,000 patients,
+    -- two 30-day windows) is the list's whole cost, and two sums instead of
+    -- seven halve it. 16 bits a field: a 90-day window would overflow at 728
+    -- counted doses a day (missed, on top, at 364). counts_a = due | taken<<16
+    -- | on_time<<32 | missed<<48; counts_b = skipped | (a day with doses
+    -- counted)<<16 | (a day covered: all of them taken)<<32. report/list_sql.go
+    -- unpacks them.
+    counts_a      BIGINT GENERATED ALWAYS AS (CAST(due AS BIGINT) | (CAST(taken AS BIGINT) << 16)
+        | (CAST(on_time AS BIGINT) << 32) | (CAST(missed AS BIGINT) << 48)) STORED,
+    counts_b      BIGINT GENERATED ALWAYS AS (CAST(skipped AS BIGINT)
+        | (CAST(CASE WHEN due > 0 THEN 1 ELSE 0 END AS BIGINT) << 16)
+        | (CAST(CASE WHEN due > 0 AND taken = due THEN 1 ELSE 0 END AS BIGINT) << 32)) STORED,
     PRIMARY KEY (patient_id, local_date)
 );
 
