@@ -18,8 +18,7 @@ const pgDoseBatch = 10000
 // inserted dose gets its "scheduled" history row, then each excluded one
 // its "excluded" row, in dose order, as insertDoses writes them on SQLite.
 const insertDosesPGSQL = `WITH v AS (
-	SELECT * FROM unnest(?::text::bigint[], ?::text::bigint[], ?::text::bigint[], ?::text::text[], ?::text::int[],
-		?::text::timestamptz[], ?::text::text[], ?::text::text[])
+	SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::timestamptz[], ?::text[], ?::text[])
 		WITH ORDINALITY AS v(patient_id, regimen_id, version_id, nominal_date, slot, scheduled_at, local_date, local_time, ord)),
 ins AS (
 	INSERT INTO dose_instances (patient_id, regimen_id, version_id, nominal_date, slot, scheduled_at, local_date, local_time,
@@ -54,12 +53,12 @@ func doseColumns(rows []doseRow, now time.Time) []any {
 	n := len(rows)
 	pat, reg, ver := make([]int64, n), make([]int64, n), make([]int64, n)
 	nominal, local, clock := make([]string, n), make([]string, n), make([]string, n)
-	slot, at := make([]int, n), make([]time.Time, n)
+	slot, at := make([]int64, n), make([]time.Time, n)
 	for i, r := range rows {
-		pat[i], reg[i], ver[i], slot[i], at[i] = r.PatientID, r.RegimenID, r.VersionID, r.Slot, r.At
+		pat[i], reg[i], ver[i], slot[i], at[i] = r.PatientID, r.RegimenID, r.VersionID, int64(r.Slot), r.At
 		nominal[i], local[i], clock[i] = r.NominalDate, r.LocalDate, r.LocalTime
 	}
-	return []any{store.Int64s(pat), store.Int64s(reg), store.Int64s(ver), store.Texts(nominal), store.Ints(slot),
-		store.Times(at), store.Texts(local), store.Texts(clock), store.DosePending, now, now,
+	return []any{store.Array(pat), store.Array(reg), store.Array(ver), store.Array(nominal), store.Array(slot),
+		store.Array(at), store.Array(local), store.Array(clock), store.DosePending, now, now,
 		now.UTC(), System.Source, store.HistScheduled, store.HistExcluded, reasonInsideAbsence}
 }
