@@ -29,7 +29,7 @@ func benchSchedule(args []string, getenv func(string) string, stdout, stderr io.
 	fs.IntVar(&o.Overdue, "overdue", 100000, "overdue pending doses for the sweep")
 	future := fs.Int("future", 10000000, "future doses present during the idle tick (seeded with generate_series)")
 	var p benchProfiles
-	fs.StringVar(&p.cpu, "cpuprofile", "", "write CPU profiles of the expansion and the sweep to FILE-expand.pprof and FILE-sweep.pprof")
+	fs.StringVar(&p.cpu, "cpuprofile", "", "write CPU profiles of the expansion, the sweep and the idle ticks to FILE-expand.pprof, FILE-sweep.pprof, FILE-idle.pprof")
 	fs.BoolVar(&p.sql, "sqlprofile", false, "print each timed phase's statements by total time")
 	if err := fs.Parse(args); err != nil {
 		return 2
