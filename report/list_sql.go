@@ -69,10 +69,13 @@ type windowDates struct{ from, to, prevFrom string }
 // byWindow groups the patients' ids by their window's dates: local dates
 // differ by at most a day across zones, so there are one to three groups.
 func byWindow(pts []patientFlagsRow, wins map[string]Window) map[windowDates][]int64 {
+	keys := make(map[string]windowDates, len(wins))
+	for tz, w := range wins {
+		keys[tz] = windowDates{w.From, w.To, w.Previous().From}
+	}
 	out := map[windowDates][]int64{}
 	for _, p := range pts {
-		w := wins[p.TimeZone]
-		k := windowDates{w.From, w.To, w.Previous().From}
+		k := keys[p.TimeZone]
 		out[k] = append(out[k], p.ID)
 	}
 	return out

@@ -17,18 +17,12 @@ func cmdAudit(args []string, getenv func(string) string, stdout, stderr io.Write
 		fmt.Fprintln(stderr, "usage: doseloop audit verify")
 		return 2
 	}
-	cfg, ok := loadConfigOrExit(getenv, stderr)
-	if !ok {
-		return 2
-	}
-	ctx := context.Background()
-	db, err := store.OpenMigrated(ctx, cfg.DatabaseURL)
-	if err != nil {
-		fmt.Fprintln(stderr, "doseloop:", err)
-		return 1
+	db, code := openConfigured(getenv, stderr)
+	if db == nil {
+		return code
 	}
 	defer store.Close(db)
-	rep, err := auth.VerifyChains(ctx, db)
+	rep, err := auth.VerifyChains(context.Background(), db)
 	if err != nil {
 		fmt.Fprintln(stderr, "doseloop: audit verify:", err)
 		return 1

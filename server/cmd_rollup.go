@@ -17,18 +17,12 @@ func cmdRollup(args []string, getenv func(string) string, stdout, stderr io.Writ
 		fmt.Fprintln(stderr, "usage: doseloop rollup verify")
 		return 2
 	}
-	cfg, ok := loadConfigOrExit(getenv, stderr)
-	if !ok {
-		return 2
-	}
-	ctx := context.Background()
-	db, err := store.OpenMigrated(ctx, cfg.DatabaseURL)
-	if err != nil {
-		fmt.Fprintln(stderr, "doseloop:", err)
-		return 1
+	db, code := openConfigured(getenv, stderr)
+	if db == nil {
+		return code
 	}
 	defer store.Close(db)
-	bad, err := report.VerifyRollup(ctx, db)
+	bad, err := report.VerifyRollup(context.Background(), db)
 	if err != nil {
 		fmt.Fprintln(stderr, "doseloop: rollup verify:", err)
 		return 1
